@@ -1,0 +1,183 @@
+"""The report build: validate → execute notebooks → render HTML → print PDF → publish.
+
+Everything is written into a staging folder beside the output and swapped in only
+when the HTML (and, if asked, the PDF) succeeded; a failure leaves the previous
+report exactly as it was.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from . import __version__, paths, publish
+from .execute import Job, Outcome, code_hash, copy_result, job_key, run_jobs
+from .load import Tables, load_tables
+from .notebooks import REPORT_ORDER, declared_parameters, notebook_path
+from .params import ParameterError, check
+from .render import render_report, render_section
+
+TITLE = "Borderland: Security in Tajikistan's Borderlands"
+SUBTITLE = ("Casualty claims, deployments, Russian and CSTO basing and energy projects in the "
+            "Pamirs, Rasht and the Ferghana valley since the 1992-97 civil war")
+
+
+class BuildError(RuntimeError):
+    """The build failed; the previous report is untouched (unless `published` is set)."""
+
+    def __init__(self, message: str, published: bool = False):
+        self.published = published
+        super().__init__(message)
+
+
+@dataclass
+class Options:
+    """What to build and how."""
+
+    parameters: dict = field(default_factory=dict)
+    only: list[str] = field(default_factory=list)
+    formats: tuple[str, ...] = ("html", "pdf")
+    out: Path = paths.REPORT
+    jobs: int = os.cpu_count() or 1
+    use_cache: bool = True
+    show_code: bool = False
+    scenario: str = ""
+    wait: float = 0.0
+
+
+def selected_notebooks(only: list[str]) -> list[str]:
+    """Notebook names in report order (or as given by --only, which may add explore)."""
+    return list(only) if only else list(REPORT_ORDER)
+
+
+def notebook_parameters(names: list[str], given: dict, tables: Tables) -> dict[str, dict]:
+    """Per notebook, the given parameters it declares; ParameterError for any bad one."""
+    declared = {name: declared_parameters(name) for name in names}
+    every = sorted({p for params in declared.values() for p in params})
+    checked = check(given, tables, declared=every)
+    return {name: {k: v for k, v in checked.items() if k in params}
+            for name, params in declared.items()}
+
+
+def build(options: Options, log=print) -> dict:
+    """Run the whole build; return the summary. Raises ParameterError, DataError, BuildError."""
+    started = time.perf_counter()
+    names = selected_notebooks(options.only)
+    tables = load_tables()  # DataError stops here, before any kernel starts
+    per_notebook = notebook_parameters(names, options.parameters, tables)
+    nested = {p.name for p in paths.SCENARIOS.glob("*.yml")} if options.out == paths.REPORT else set()
+    nested = {Path(n).stem for n in nested}
+    publish.check_output(options.out, nested)
+    with publish.build_lock(paths.cache_dir() / "build.lock", options.wait):
+        publish.clean_stale(options.out)
+        staging = publish.new_staging(options.out)
+        try:
+            summary = _build_into(staging, names, per_notebook, tables, options, log)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        pdf_error = summary.pop("pdf_error", "")
+        publish.swap_in(staging, options.out, carry=sorted(nested))
+    summary["seconds"] = round(time.perf_counter() - started, 2)
+    if pdf_error:
+        raise BuildError(f"the HTML report was published to {options.out / 'index.html'}, but "
+                         f"the PDF failed: {pdf_error}", published=True)
+    return summary
+
+
+def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
+                options: Options, log) -> dict:
+    code = code_hash()
+    jobs = [Job(name, notebook_path(name), per_notebook[name],
+                job_key(notebook_path(name), per_notebook[name], tables.data_hash, code), i)
+            for i, name in enumerate(names)]
+    bar = tqdm(total=len(jobs), desc="notebooks", unit="nb", position=0, leave=True,
+               disable=None)
+
+    def done(outcome: Outcome) -> None:
+        state = "cached" if outcome.cached else ("FAILED" if outcome.error else "ran")
+        bar.write(f"  {outcome.name:<18} {state:<7} {outcome.seconds:6.1f} s")
+        bar.update(1)
+
+    outcomes = {o.name: o for o in run_jobs(jobs, options.jobs, options.use_cache, done)}
+    bar.close()
+    failed = [o for o in outcomes.values() if o.error]
+    if failed:
+        lines = [f"notebook {o.name} failed in {o.error}" +
+                 (f"; the partial executed notebook is at {o.failed_notebook}"
+                  if o.failed_notebook else "") for o in failed]
+        raise BuildError("\n".join(lines) + "\nthe previous report was left as it was")
+    executed = [copy_result(job, staging / "executed", staging) for job in jobs]
+    sections = [render_section(path, job.name, options.show_code)
+                for path, job in zip(executed, jobs)]
+    meta = _metadata(tables, options)
+    html_path = staging / "index.html"
+    html_path.write_text(render_report(sections, tables.sources, meta), encoding="utf-8")
+    summary = {
+        "out": str(options.out),
+        "notebooks": {o.name: {"cached": o.cached, "seconds": round(o.seconds, 2)}
+                      for o in (outcomes[n] for n in names)},
+    }
+    if "pdf" in options.formats:
+        from .pdf import PdfError, print_pdf
+        try:
+            print_pdf(html_path, staging / "report.pdf")
+        except PdfError as exc:
+            summary["pdf_error"] = str(exc)
+    if "html" not in options.formats:
+        html_path.unlink()
+    _write_manifest(staging, meta, per_notebook)
+    return summary
+
+
+def _metadata(tables: Tables, options: Options) -> dict:
+    """Title-page facts: from the data and the commit, never the clock."""
+    said = [tables.casualty_claims["reported_on"], tables.deployments["reported_on"],
+            tables.milestones["stated_on"]]
+    latest = max((d for column in said for d in column.dropna()), default="n.d.")
+    return {
+        "title": TITLE, "subtitle": SUBTITLE, "version": __version__,
+        "data_as_of": latest, "edition_date": _commit_date(), "commit": _commit(),
+        "data_hash": tables.data_hash, "scenario": options.scenario,
+        "parameters": sorted((k, json.dumps(v, default=str)) for k, v in options.parameters.items()),
+    }
+
+
+def _git(*args: str) -> str:
+    try:
+        out = subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True,
+                             timeout=10)
+        return out.stdout.strip() if out.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        return ""
+
+
+def _commit() -> str:
+    commit = _git("rev-parse", "--short=12", "HEAD") or "unknown"
+    return commit + ("+changes" if _git("status", "--porcelain", "--", "src", "notebooks", "data") else "")
+
+
+def _commit_date() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit() and epoch != "0":
+        return time.strftime("%Y-%m-%d", time.gmtime(int(epoch)))
+    return _git("log", "-1", "--format=%cs") or "unknown"
+
+
+def _write_manifest(staging: Path, meta: dict, per_notebook: dict) -> None:
+    """What this report was built from and the sha256 of every file in it."""
+    files = {}
+    for path in sorted(staging.rglob("*")):
+        if path.is_file() and "executed" not in path.relative_to(staging).parts:
+            files[str(path.relative_to(staging))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    manifest = {"commit": meta["commit"], "data_hash": meta["data_hash"],
+                "scenario": meta["scenario"], "parameters": per_notebook, "files": files}
+    (staging / publish.MARKER).write_text(json.dumps(manifest, indent=2, sort_keys=True,
+                                                     default=str) + "\n")

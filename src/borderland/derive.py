@@ -1,0 +1,119 @@
+"""Values derived from selected rows: one figure per claim, comparisons, slippage.
+
+Nothing here is stored in data/; the notebooks and charts compute it on the fly,
+so it follows the parameters. No function sums or averages competing claims.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+OFFICIAL = "official"
+OPEN_UP = ("at_least", "more_than")
+OPEN_DOWN = ("up_to", "fewer_than")
+SIGN = {"exact": "", "about": "~", "at_least": "≥", "more_than": ">", "up_to": "≤",
+        "fewer_than": "<"}
+
+
+def figure(frame: pd.DataFrame, estimate: str = "best") -> pd.Series:
+    """One number per claim: the `estimate` field (low/best/high) where the claim states
+    it, otherwise best, then low, then high (the ones it does state)."""
+    order = list(dict.fromkeys([estimate, "best", "low", "high"]))
+    value = pd.Series(pd.NA, index=frame.index, dtype="Float64")
+    for column in reversed(order):
+        value = frame[column].astype("Float64").where(frame[column].notna(), value)
+    return value
+
+
+def stated(row) -> str:
+    """The figure as the claim states it: '~200', '≥30', '<50', '18–23', '12'."""
+    low, best, high = (None if pd.isna(row[c]) else int(row[c]) for c in ("low", "best", "high"))
+    if row["qualifier"] == "range":
+        text = f"{low:,}–{high:,}"
+        return f"{text} (best {best:,})" if best is not None else text
+    value = next(v for v in (best, low, high) if v is not None)
+    return f"{SIGN[row['qualifier']]}{value:,}"
+
+
+def compare(claims: pd.DataFrame, estimate: str = "best",
+            by: tuple[str, ...] = ("event_id", "outcome", "party")) -> pd.DataFrame:
+    """Per group: highest official and highest non-official figure, their claims, ratio.
+
+    Only groups with both kinds of claimant; `ratio` = non-official / official
+    (missing when the official figure is 0).
+    """
+    columns = [*by, "official", "other", "official_claim", "other_claim", "ratio"]
+    if claims.empty:
+        return pd.DataFrame(columns=columns)
+    frame = claims.assign(value=figure(claims, estimate)).dropna(subset=["value"])
+    frame = frame.assign(is_official=frame["claimant_type"] == OFFICIAL)
+    rows = []
+    for key, group in frame.groupby(list(by), sort=True, dropna=False):
+        off = group[group["is_official"]]
+        oth = group[~group["is_official"]]
+        if off.empty or oth.empty:
+            continue
+        top_off = off.sort_values(["value", "claim_id"], ascending=[False, True]).iloc[0]
+        top_oth = oth.sort_values(["value", "claim_id"], ascending=[False, True]).iloc[0]
+        ratio = top_oth["value"] / top_off["value"] if top_off["value"] > 0 else pd.NA
+        rows.append([*key, float(top_off["value"]), float(top_oth["value"]),
+                     top_off["claim_id"], top_oth["claim_id"], ratio])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def highest_credible(claims: pd.DataFrame, estimate: str = "best",
+                     outcome: str = "killed") -> pd.DataFrame:
+    """Per event: the highest `outcome` figure among its best-rated claims.
+
+    "Best-rated" = the highest reliability any of the event's claims has, so an event
+    known only from low-rated claims still gets a figure, marked by its `reliability`.
+    """
+    columns = ["event_id", "value", "reliability", "claim_id"]
+    frame = claims[claims["outcome"] == outcome]
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    rank = {"low": 0, "medium": 1, "high": 2}
+    frame = frame.assign(value=figure(frame, estimate), rank=frame["reliability"].map(rank))
+    frame = frame.dropna(subset=["value"])
+    top = frame[frame["rank"] == frame.groupby("event_id")["rank"].transform("max")]
+    top = top.sort_values(["event_id", "value", "claim_id"], ascending=[True, False, True])
+    return top.drop_duplicates("event_id")[columns].reset_index(drop=True)
+
+
+def slippage(milestones: pd.DataFrame) -> pd.DataFrame:
+    """Per (subject, milestone) with a planned date: first and latest target, actual, slip.
+
+    `first_target` is the target stated earliest (ties: the earlier target); `slip_years`
+    is the smallest delay both dates' precision allows: actual start minus end of the
+    first target's interval (or latest target minus first, while not done), never below 0.
+    """
+    columns = ["subject", "milestone", "first_target", "first_stated", "latest_target",
+               "latest_stated", "announcements", "actual", "slip_years", "done"]
+    planned = milestones[milestones["status"] == "planned"]
+    rows = []
+    for (subject, step), group in planned.groupby(["subject", "milestone"], sort=True):
+        group = group.sort_values(["stated_on_to", "date_from", "milestone_id"])
+        first, latest = group.iloc[0], group.iloc[-1]
+        actual = milestones[(milestones["subject"] == subject) & (milestones["milestone"] == step)
+                            & (milestones["status"] == "actual")]
+        done = not actual.empty
+        if done:
+            actual_row = actual.sort_values(["date_from", "milestone_id"]).iloc[0]
+            end, actual_date = actual_row["date_from"], actual_row["date"]
+        else:
+            end, actual_date = latest["date_from"], None
+        slip = max((end - first["date_to"]).days, 0) / 365.25
+        rows.append([subject, step, first["date"], first["stated_on"], latest["date"],
+                     latest["stated_on"], group["stated_on"].nunique(), actual_date,
+                     round(slip, 1), done])
+    return pd.DataFrame(rows, columns=columns)
+
+
+def span_end(milestones: pd.DataFrame, subject: str, contains: str = "lease") -> str | None:
+    """The latest date (as written) a `subject` row whose step mentions `contains` runs to."""
+    rows = milestones[(milestones["subject"] == subject)
+                      & milestones["milestone"].str.contains(contains, regex=False)]
+    if rows.empty:
+        return None
+    ends = rows["end_date_to"].fillna(rows["date_to"])
+    best = rows.loc[ends.sort_values(kind="stable").index[-1]]
+    return best["end_date"] if pd.notna(best["end_date"]) else best["date"]

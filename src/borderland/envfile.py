@@ -1,0 +1,38 @@
+"""Write environment.yml (for conda users) from the pinned lock file.
+
+Usage: python -m borderland.envfile requirements-lab.lock > environment.yml
+"""
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s\\;]+)")
+
+
+def pins(lock: Path) -> list[str]:
+    """`name==version` for every package pinned in `lock`, in file order."""
+    return [f"{m.group(1)}=={m.group(2)}" for line in lock.read_text().splitlines()
+            if (m := PIN.match(line))]
+
+
+def render(lock: Path) -> str:
+    """environment.yml text: conda's Python and pip, then every pin of the lock via pip."""
+    lines = [
+        f"# Generated from {lock.name} by `make lock`; a test keeps the two in step.",
+        "# conda env create -f environment.yml && conda activate borderland && pip install -e .",
+        "name: borderland",
+        "channels:",
+        "  - conda-forge",
+        "dependencies:",
+        "  - python=3.11",
+        "  - pip",
+        "  - pip:",
+    ]
+    lines += [f"      - {pin}" for pin in pins(lock)]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(render(Path(sys.argv[1])))

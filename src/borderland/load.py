@@ -1,0 +1,98 @@
+"""Load data/ as typed, validated pandas DataFrames.
+
+`load_tables()` validates once per distinct content of data/ and keeps the typed
+tables in a cache file keyed by a hash of the data and of the validating code,
+so notebooks run by the build do not validate again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import dates, paths
+from .schema import TABLES
+from .validate import validate_dir
+
+_CODE = ("schema.py", "validate.py", "dates.py", "load.py")
+
+
+@dataclass
+class Tables:
+    """The five validated tables."""
+
+    sources: pd.DataFrame
+    events: pd.DataFrame
+    casualty_claims: pd.DataFrame
+    deployments: pd.DataFrame
+    milestones: pd.DataFrame
+    data_hash: str
+
+    def frames(self) -> dict[str, pd.DataFrame]:
+        return {name: getattr(self, name) for name in TABLES}
+
+
+def data_hash(data_dir: Path) -> str:
+    """sha256 over the table files (names and bytes) of `data_dir`."""
+    digest = hashlib.sha256()
+    for table in TABLES.values():
+        path = data_dir / table.file
+        digest.update(table.file.encode())
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    return digest.hexdigest()
+
+
+def _cache_key(data_dir: Path) -> str:
+    digest = hashlib.sha256(data_hash(data_dir).encode())
+    here = Path(__file__).parent
+    for name in _CODE:
+        digest.update((here / name).read_bytes())
+    return digest.hexdigest()[:32]
+
+
+def load_tables(data_dir: Path | str | None = None, use_cache: bool = True) -> Tables:
+    """Validated, typed tables of `data_dir` (default: the project's data/).
+
+    Raises `borderland.validate.DataError` listing every problem.
+    """
+    data_dir = Path(data_dir) if data_dir else paths.DATA
+    cache = paths.cache_dir() / f"tables-{_cache_key(data_dir)}.pkl"
+    if use_cache and cache.is_file():
+        with cache.open("rb") as fh:
+            return pickle.load(fh)
+    raw = validate_dir(data_dir, label_root=data_dir.parent)
+    tables = Tables(**{name: _typed(name, frame) for name, frame in raw.items()},
+                    data_hash=data_hash(data_dir))
+    if use_cache:
+        _write_atomic(cache, pickle.dumps(tables))
+    return tables
+
+
+def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """Counts as nullable integers, values as floats, empty text as missing, date intervals."""
+    table = TABLES[name]
+    out = frame.reset_index().replace({"": None})
+    for col in table.columns:
+        if col.kind == "count":
+            out[col.name] = pd.array(out[col.name], dtype="Int64")
+        elif col.kind == "number":
+            out[col.name] = pd.to_numeric(out[col.name]).astype("Float64")
+    for col in table.date_columns:
+        out[f"{col}_from"] = out[col].map(dates.first_day, na_action="ignore")
+        out[f"{col}_to"] = out[col].map(dates.last_day, na_action="ignore")
+        out[f"{col}_from"] = pd.to_datetime(out[f"{col}_from"])
+        out[f"{col}_to"] = pd.to_datetime(out[f"{col}_to"])
+    return out
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(payload)
+    os.replace(tmp, path)

@@ -1,0 +1,116 @@
+"""What notebooks show the reader: figures, tables and notices, as HTML the report keeps.
+
+Every figure is written to `<fig_dir>/<notebook>/<name>.<format>` with fixed metadata
+(same inputs, same bytes) and shown as a `<figure>` with alt text, a caption and a
+"Source:" line whose links point at the report's bibliography (`#source-<id>`).
+Text from the data is always escaped.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths
+
+SAVE_OPTIONS = {
+    "svg": {"metadata": {"Date": None, "Creator": None}},
+    "png": {"metadata": {"Software": None}, "dpi": 200},
+}
+
+
+def figure_bytes(fig, fmt: str) -> bytes:
+    """The figure rendered to `fmt` with no timestamps or version strings."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format=fmt, bbox_inches="tight", **SAVE_OPTIONS[fmt])
+    return buf.getvalue()
+
+
+def save_figure(fig, notebook: str, name: str, fig_dir: str, fig_formats: Iterable[str]) -> dict:
+    """Write the figure in every format; return {format: bytes}."""
+    folder = _resolve(fig_dir) / notebook
+    folder.mkdir(parents=True, exist_ok=True)
+    rendered = {}
+    for fmt in fig_formats:
+        rendered[fmt] = figure_bytes(fig, fmt)
+        (folder / f"{name}.{fmt}").write_bytes(rendered[fmt])
+    return rendered
+
+
+def _resolve(fig_dir: str) -> Path:
+    """`fig_dir` under the project root, or under BORDERLAND_FIG_ROOT when the build sets it."""
+    path = Path(fig_dir)
+    return path if path.is_absolute() else Path(os.environ.get("BORDERLAND_FIG_ROOT", paths.ROOT)) / path
+
+
+def source_links(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
+    """'Source: <a href="#source-id">Publisher (date)</a>; ...' for the given ids, sorted."""
+    rows = sources.set_index("source_id")
+    links = []
+    for sid in sorted(set(source_ids)):
+        label = sid
+        if sid in rows.index:
+            row = rows.loc[sid]
+            label = f"{row['publisher']} ({row['published'] or 'n.d.'})"
+        links.append(f'<a class="bl-source" href="#source-{html.escape(sid)}">'
+                     f"{html.escape(label)}</a>")
+    return "Source: " + ("; ".join(links) if links else "none")
+
+
+def figure_html(image: bytes, fmt: str, anchor: str, caption: str, alt: str,
+                source_ids: Iterable[str], sources: pd.DataFrame) -> str:
+    """A self-contained <figure> element: embedded image, alt text, caption, sources."""
+    mime = {"svg": "image/svg+xml", "png": "image/png"}[fmt]
+    data = base64.b64encode(image).decode("ascii")
+    return (f'<figure class="bl-figure" id="{html.escape(anchor)}">'
+            f'<img src="data:{mime};base64,{data}" alt="{html.escape(alt)}">'
+            f'<figcaption><span class="bl-caption">{html.escape(caption)}</span> '
+            f'<span class="bl-sources">{source_links(source_ids, sources)}</span>'
+            "</figcaption></figure>")
+
+
+def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
+                   source_ids: Iterable[str], sources: pd.DataFrame, params: dict):
+    """Save `fig` and return it as HTML for the notebook's output (closes the figure)."""
+    import matplotlib.pyplot as plt
+    from IPython.display import HTML
+
+    formats = list(params.get("fig_formats") or ["svg", "png"])
+    rendered = save_figure(fig, notebook, name, params.get("fig_dir") or "figures", formats)
+    shown = "svg" if "svg" in rendered else formats[0]
+    plt.close(fig)
+    return HTML(figure_html(rendered[shown], shown, f"fig-{notebook}-{name}", caption, alt,
+                            source_ids, sources))
+
+
+def table_html(frame: pd.DataFrame, caption: str, source_ids: Iterable[str],
+               sources: pd.DataFrame) -> str:
+    """An escaped, horizontally scrollable HTML table with caption and sources."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
+        + "</tr>" for row in frame.itertuples(index=False))
+    return (f'<div class="bl-table-wrap"><table class="bl-table">'
+            f'<caption>{html.escape(caption)} <span class="bl-sources">'
+            f"{source_links(source_ids, sources)}</span></caption>"
+            f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
+
+
+def show_table(frame: pd.DataFrame, *, caption: str, source_ids: Iterable[str],
+               sources: pd.DataFrame):
+    """`table_html` wrapped for display in a notebook."""
+    from IPython.display import HTML
+
+    return HTML(table_html(frame, caption, source_ids, sources))
+
+
+def notice(message: str):
+    """A visible note in place of a chart, e.g. when no claims match the parameters."""
+    from IPython.display import HTML
+
+    return HTML(f'<p class="bl-notice">{html.escape(message)}</p>')

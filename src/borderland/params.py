@@ -1,0 +1,156 @@
+"""Rules for the notebooks' parameters, shared by the notebooks and the build CLI.
+
+The notebooks' `parameters` cells declare each parameter's name and default; this
+module says what values each name accepts. `check()` returns the values normalised
+or raises `ParameterError` naming every bad parameter, its value and what is allowed.
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from . import dates
+from .schema import CLAIMANT_TYPES, RELIABILITY
+
+
+class ParameterError(ValueError):
+    """One or more parameters are not acceptable; the message names each."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one parameter accepts: `kind` and, for choices, where they come from."""
+
+    kind: str  # date | choice | choices | year | bool | formats | folder
+    help: str
+    choices: tuple[str, ...] = ()
+    data_choices: str = ""  # "table.column" whose values are allowed
+
+    def allowed(self, tables=None) -> list[str]:
+        if self.data_choices and tables is not None:
+            table, column = self.data_choices.split(".")
+            return sorted(getattr(tables, table)[column].dropna().unique())
+        return list(self.choices)
+
+    def describe(self) -> str:
+        if self.data_choices:
+            return f"list of {self.data_choices.split('.')[1]}s from data/{self.data_choices.split('.')[0]}.csv, or null for all"
+        return {
+            "date": "ISO date (YYYY, YYYY-MM or YYYY-MM-DD) or null for everything",
+            "choice": "one of " + ", ".join(self.choices),
+            "choices": "list drawn from " + ", ".join(self.choices) + ", or null for all",
+            "year": "year 1850-2100, or null for the data's range",
+            "bool": "true or false",
+            "formats": "list drawn from svg, png",
+            "folder": "relative folder inside the project",
+        }[self.kind]
+
+
+PARAMETERS: dict[str, Rule] = {
+    "as_of": Rule("date", "only claims reported and milestones known on or before this date"),
+    "sources": Rule("choices", "only rows citing these documents", data_choices="sources.source_id"),
+    "min_reliability": Rule("choice", "drop rows rated below this reliability",
+                            choices=RELIABILITY),
+    "fig_formats": Rule("formats", "file formats written for each figure"),
+    "fig_dir": Rule("folder", "folder the figures are written to (one sub-folder per notebook)"),
+    "events": Rule("choices", "events to show", data_choices="events.event_id"),
+    "claimant_types": Rule("choices", "claimant types to show", choices=CLAIMANT_TYPES),
+    "estimate": Rule("choice", "which figure of a claim to use where one number is needed",
+                     choices=("low", "best", "high")),
+    "forces": Rule("choices", "forces to show", data_choices="deployments.force"),
+    "subjects": Rule("choices", "basing subjects to show", data_choices="milestones.subject"),
+    "projects": Rule("choices", "energy projects to show", data_choices="milestones.subject"),
+    "tracks": Rule("choices", "timeline tracks to show",
+                   choices=("violence", "deployments", "basing", "energy")),
+    "start_year": Rule("year", "first year shown"),
+    "end_year": Rule("year", "last year shown"),
+    "show_planned": Rule("bool", "draw planned dates beside actual ones"),
+}
+
+
+def _check_one(name: str, value: Any, rule: Rule, tables) -> tuple[Any, str | None]:
+    """(normalised value, problem or None) for one parameter."""
+    bad = f"parameter {name}: {value!r} is not allowed; allowed: {rule.describe()}"
+    checkers: dict[str, Callable[[], Any]] = {
+        "date": lambda: _date(value),
+        "choice": lambda: value if value in rule.choices else None,
+        "choices": lambda: _choices(value, rule.allowed(tables)),
+        "year": lambda: value if isinstance(value, int) and not isinstance(value, bool)
+        and 1850 <= value <= 2100 else None,
+        "bool": lambda: value if isinstance(value, bool) else None,
+        "formats": lambda: list(value) if isinstance(value, (list, tuple)) and value
+        and all(v in ("svg", "png") for v in value) else None,
+        "folder": lambda: _folder(value),
+    }
+    if value is None and rule.kind in ("date", "choices", "year"):
+        return None, None
+    result = checkers[rule.kind]()
+    if result is None:
+        if rule.kind == "choices" and isinstance(value, (list, tuple)):
+            unknown = [v for v in value if v not in rule.allowed(tables)]
+            hint = _closest(unknown[0], rule.allowed(tables)) if unknown else ""
+            return None, f"parameter {name}: unknown value(s) {unknown!r}{hint}; allowed: " \
+                         f"{rule.describe()}"
+        return None, bad
+    return result, None
+
+
+def _date(value: Any) -> str | None:
+    if hasattr(value, "isoformat"):  # YAML turns 2012-07-26 into a date
+        value = value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    return value if isinstance(value, str) and dates.problem(value, 2100) is None else None
+
+
+def _choices(value: Any, allowed: list[str]) -> list[str] | None:
+    if isinstance(value, str):
+        value = [value]
+    if isinstance(value, (list, tuple)) and all(isinstance(v, str) and v in allowed for v in value):
+        return list(value)
+    return None
+
+
+def _folder(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    path = PurePosixPath(value)
+    if path.is_absolute() or ".." in path.parts or "\\" in value:
+        return None
+    return value
+
+
+def _closest(name: str, options: list[str]) -> str:
+    close = difflib.get_close_matches(str(name), options, n=3)
+    return f" (did you mean {', '.join(close)}?)" if close else ""
+
+
+def check(values: dict[str, Any], tables=None, declared: list[str] | None = None) -> dict:
+    """Normalised `values`, or ParameterError naming every bad one.
+
+    `declared`: the names a notebook takes (unknown names are errors); `tables`:
+    the loaded data, for choices drawn from it (event and source ids...).
+    """
+    problems: list[str] = []
+    out: dict[str, Any] = {}
+    known = declared if declared is not None else list(PARAMETERS)
+    for name, value in values.items():
+        if name not in known or name not in PARAMETERS:
+            problems.append(f"unknown parameter {name!r}{_closest(name, known)}")
+            continue
+        out[name], problem = _check_one(name, value, PARAMETERS[name], tables)
+        if problem:
+            problems.append(problem)
+    start, end = out.get("start_year"), out.get("end_year")
+    if isinstance(start, int) and isinstance(end, int) and end < start:
+        problems.append(f"parameter end_year: {end} is before start_year {start}")
+    if problems:
+        raise ParameterError(problems)
+    return out

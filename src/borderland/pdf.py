@@ -1,0 +1,83 @@
+"""Print the HTML report to an A4 PDF in headless Chromium (playwright).
+
+The browser is `BORDERLAND_CHROMIUM` if set, else a system Chromium or Chrome,
+else playwright's own. It is started with every host lookup mapped to nothing,
+so printing never touches the network. The PDF's dates are fixed so the same
+HTML gives the same bytes.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+SYSTEM_BROWSERS = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser",
+                   "google-chrome", "google-chrome-stable")
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--disable-default-apps", "--host-resolver-rules=MAP * ~NOTFOUND"]
+FOOTER = ('<div style="font: 8px DejaVu Sans, Arial, sans-serif; color: #5b5b60; width: 100%; '
+          'padding: 0 16mm; display: flex; justify-content: space-between;">'
+          '<span>Borderland</span><span><span class="pageNumber"></span> / '
+          '<span class="totalPages"></span></span></div>')
+FIXED_DATE = b"D:20000101000000+00'00'"
+
+
+class PdfError(RuntimeError):
+    """The PDF could not be printed; the message says why and what to do."""
+
+
+def find_browser() -> str | None:
+    """Path of the Chromium to use, or None for playwright's own browser."""
+    chosen = os.environ.get("BORDERLAND_CHROMIUM")
+    if chosen:
+        if not (Path(chosen).is_file() and os.access(chosen, os.X_OK)):
+            raise PdfError(f"BORDERLAND_CHROMIUM={chosen} is not an executable file")
+        return chosen
+    for name in SYSTEM_BROWSERS:
+        found = shutil.which(name) if "/" not in name else (name if Path(name).is_file() else None)
+        if found:
+            return found
+    return None
+
+
+def launch(playwright):
+    """Start headless Chromium with the offline flags."""
+    executable = find_browser()
+    try:
+        return playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS,
+                                          headless=True)
+    except Exception as exc:  # playwright raises its own Error types
+        hint = ("no system Chromium was found; install one (Debian/Ubuntu: "
+                "`apt-get install chromium`) or set BORDERLAND_CHROMIUM to a Chrome/Chromium "
+                "executable") if executable is None else f"the browser at {executable} failed"
+        raise PdfError(f"{hint}: {str(exc).splitlines()[0]}") from exc
+
+
+def print_pdf(html_path: Path, pdf_path: Path) -> None:
+    """Print `html_path` to `pdf_path` (A4, page numbers, outline from headings)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = launch(pw)
+        try:
+            page = browser.new_page()
+            page.emulate_media(media="print")
+            page.goto(html_path.resolve().as_uri(), wait_until="load")
+            data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
+                            display_header_footer=True, header_template="<span></span>",
+                            footer_template=FOOTER, outline=True, tagged=True)
+        except Exception as exc:
+            raise PdfError(f"printing failed in the browser: {str(exc).splitlines()[0]}") from exc
+        finally:
+            browser.close()
+    pdf_path.write_bytes(fix_dates(data))
+
+
+def fix_dates(pdf: bytes) -> bytes:
+    """Replace /CreationDate and /ModDate with a fixed value of the same length."""
+    def fixed(match: re.Match) -> bytes:
+        original = match.group(2)
+        return match.group(1) + b"(" + FIXED_DATE[: len(original)].ljust(len(original), b"0") + b")"
+    return re.sub(rb"(/(?:CreationDate|ModDate)\s*)\(([^)]*)\)", fixed, pdf)

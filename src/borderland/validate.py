@@ -1,0 +1,361 @@
+"""Validate the CSV files of data/ against `borderland.schema`.
+
+Every problem is collected (not just the first) and reported as
+`data/casualty_claims.csv:14: column best: '-3' is not a whole number >= 0`.
+Structure (encoding, columns, quoting, sizes) is checked while reading; values
+and row rules with pandera; links between tables last.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import dates
+from .schema import (MAX_FIELD_CHARS, MAX_FILE_BYTES, QUALIFIER_FIELDS, SLUG, TABLES, Column,
+                     Table)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one place of one file."""
+
+    file: str
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        col = f" column {self.column}:" if self.column else ""
+        return f"{where}:{col} {self.message}"
+
+
+class DataError(Exception):
+    """Raised with every problem found in data/."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(self.summary())
+
+    def summary(self) -> str:
+        head = f"{len(self.problems)} problem(s) in the data:"
+        return "\n".join([head, *(f"  {p}" for p in self.problems)])
+
+
+_FORMULA = re.compile(r"^[=+@]|^-[^\d]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_COUNT = re.compile(r"^\d+$")
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+
+def read_raw(path: Path, table: Table, label: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """Read one CSV as strings, checking encoding, header, quoting and sizes.
+
+    Returns the frame (index = the line each record starts on) and the problems.
+    """
+    problems: list[Problem] = []
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        return _empty(table), [Problem(label, 0, "", f"file is {size:,} bytes; the limit is "
+                                       f"{MAX_FILE_BYTES:,} (rule: file-size)")]
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return _empty(table), [Problem(label, 1, "", "starts with a byte-order mark; save as "
+                                       "UTF-8 without BOM (rule: encoding)")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        return _empty(table), [Problem(label, line, "", f"byte {raw[exc.start]:#04x} is not "
+                                       "UTF-8 (rule: encoding)")]
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[list[str]] = []
+    lines: list[int] = []
+    header: list[str] | None = None
+    start = 1
+    try:
+        for fields in reader:
+            if header is None:
+                header = fields
+                problems += _check_header(header, table, label)
+            elif fields == [] or fields == [""] * len(fields) and len(fields) <= 1:
+                problems.append(Problem(label, start, "", "empty line (rule: no-blank-rows)"))
+            elif len(fields) != len(header):
+                problems.append(Problem(label, start, "", f"has {len(fields)} fields; the header "
+                                        f"has {len(header)} (rule: field-count)"))
+            else:
+                records.append(fields)
+                lines.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        problems.append(Problem(label, start, "", f"cannot be parsed as CSV: {exc} "
+                                "(rule: csv-syntax)"))
+    if header is None:
+        return _empty(table), [Problem(label, 1, "", "file is empty; expected a header line "
+                                       "(rule: header)")]
+    if any(p.message.endswith("(rule: header)") for p in problems):
+        return _empty(table), problems
+    frame = pd.DataFrame(records, columns=header, index=pd.Index(lines, name="line"), dtype=str)
+    return frame[table.column_names], problems
+
+
+def _empty(table: Table) -> pd.DataFrame:
+    return pd.DataFrame(columns=table.column_names, dtype=str, index=pd.Index([], name="line"))
+
+
+def _check_header(header: list[str], table: Table, label: str) -> list[Problem]:
+    expected = table.column_names
+    problems = [Problem(label, 1, c, "required column is missing (rule: header)")
+                for c in expected if c not in header]
+    problems += [Problem(label, 1, c, f"unknown column; allowed: {', '.join(expected)} "
+                         "(rule: header)") for c in header if c not in expected]
+    dupes = {c for c in header if header.count(c) > 1}
+    problems += [Problem(label, 1, c, "column appears twice (rule: header)") for c in dupes]
+    return problems
+
+
+def _value_problem(col: Column, value: str) -> str | None:
+    """Why one non-empty cell breaks its column's rule, or None."""
+    if len(value) > MAX_FIELD_CHARS:
+        return f"value is {len(value):,} characters; the limit is {MAX_FIELD_CHARS:,} (rule: length)"
+    if _CONTROL.search(value):
+        return f"{value[:40]!r} holds a control character (rule: text)"
+    if value != value.strip():
+        return f"{value[:40]!r} has leading or trailing white space (rule: text)"
+    if col.kind == "text" and _FORMULA.search(value):
+        return (f"{value[:40]!r} starts with {value[0]!r}, which spreadsheets run as a formula "
+                "(rule: no-formula)")
+    if col.kind == "slug" and not re.match(SLUG, value):
+        return f"{value[:40]!r} is not a lowercase ASCII slug like 'khorog-2012-07' (rule: slug)"
+    if col.kind == "id" and not re.match(col.pattern, value):
+        return f"{value[:40]!r} does not match {col.pattern} (rule: id)"
+    if col.kind == "enum" and value not in col.allowed:
+        return f"{value[:40]!r} is not allowed; allowed: {', '.join(col.allowed)} (rule: enum)"
+    if col.kind == "count" and not _COUNT.match(value):
+        return f"{value[:40]!r} is not a whole number >= 0 (rule: count)"
+    if col.kind == "number" and not _NUMBER.match(value):
+        return f"{value[:40]!r} is not a plain number >= 0 such as 3900000000 or 1.5 (rule: number)"
+    if col.kind == "url" and not _URL.match(value):
+        return f"{value[:60]!r} is not an http(s) URL (rule: url)"
+    if col.kind == "date":
+        return dates.problem(value, col.latest_year)
+    return None
+
+
+def _schema(table: Table):
+    """A pandera schema checking every cell of `table` and its row rules."""
+    import pandera.pandas as pa  # imported here: validation is the only user
+
+    columns = {}
+    for col in table.columns:
+        checks = [pa.Check(lambda s, col=col: s.map(lambda v: v == "" or
+                                                     _value_problem(col, v) is None),
+                           name=f"value:{col.name}")]
+        if col.required:
+            checks.append(pa.Check(lambda s: s != "", name="required"))
+        columns[col.name] = pa.Column(str, checks=checks, unique=col.name == table.key)
+    return pa.DataFrameSchema(columns, checks=[
+        pa.Check(lambda df, rule=rule: df.apply(lambda r: rule(r) is None, axis=1),
+                 name=f"row:{name}") for name, rule in _row_rules(table).items()
+    ], strict=True, ordered=True)
+
+
+def _row_rules(table: Table) -> dict:
+    """Rules across the cells of one row: name -> function(row) -> (column, message) | None."""
+    names = set(table.column_names)
+    rules = {}
+    if "date_precision" in names:
+        date_col = {"events": "start_date", "sources": "published"}.get(table.name, "date")
+        rules["precision"] = lambda r: dates.precision_problem(r[date_col], r["date_precision"],
+                                                               "date_precision")
+    for start, end in (("start_date", "end_date"), ("date", "end_date")):
+        if {start, end} <= names:
+            rules[f"{end}-order"] = (lambda r, s=start, e=end: (e, f"{r[e]!r} is before {s} "
+                                     f"{r[s]!r} (rule: end-after-start)")
+                                     if _dated(r[e], r[s]) and dates.before(r[e], r[s]) else None)
+    if "qualifier" in names:
+        rules["qualifier"] = _qualifier_rule
+        rules["order"] = _order_rule
+    if "value" in names:
+        rules["unit"] = lambda r: ("unit", "a value needs its unit (rule: unit)") \
+            if r["value"] and not r["unit"] else None
+    if "status" in names:
+        said = "stated_on" if "stated_on" in names else "reported_on"
+        rules["actual-not-future"] = lambda r: ("date", f"an actual date {r['date']!r} cannot "
+                                                f"follow the statement of {r[said]!r} "
+                                                "(rule: actual-not-after-statement)") \
+            if r["status"] == "actual" and _dated(r["date"], r[said]) and dates.before(r[said], r["date"]) \
+            else None
+    if table.name == "sources":
+        rules["found-in-or-via"] = lambda r: None if bool(r["found_in"]) != bool(r["via"]) else (
+            "found_in", "exactly one of found_in and via must be filled (rule: found-in-or-via)")
+        rules["via-self"] = lambda r: ("via", f"{r['via']!r} names the source itself "
+                                       "(rule: via-not-self)") if r["via"] == r["source_id"] else None
+        rules["precision-with-date"] = lambda r: ("date_precision", "published needs its "
+                                                  "date_precision (rule: precision)") \
+            if bool(r["published"]) != bool(r["date_precision"]) else None
+    if table.name == "casualty_claims":
+        rules["part-of-self"] = lambda r: ("part_of", "a claim cannot be part of itself "
+                                           "(rule: part-of)") if r["part_of"] == r["claim_id"] else None
+    return rules
+
+
+def _dated(*values: str) -> bool:
+    """True when every value is a well-formed date (malformed ones are reported elsewhere)."""
+    return all(v and dates.problem(v, 2100) is None for v in values)
+
+
+def _qualifier_rule(row) -> tuple[str, str] | None:
+    q = row["qualifier"]
+    if q not in QUALIFIER_FIELDS:
+        return None  # reported by the enum check
+    filled, empty = QUALIFIER_FIELDS[q]
+    for col in filled:
+        if not row[col]:
+            return col, f"qualifier {q!r} needs {col} (rule: qualifier)"
+    for col in empty:
+        if row[col]:
+            return col, f"qualifier {q!r} leaves {col} empty; got {row[col]!r} (rule: qualifier)"
+    return None
+
+
+def _order_rule(row) -> tuple[str, str] | None:
+    values = [(c, row[c]) for c in ("low", "best", "high") if _COUNT.match(row[c] or "")]
+    for (c1, v1), (c2, v2) in zip(values, values[1:]):
+        if int(v1) > int(v2):
+            return c2, f"{c2} {v2} is below {c1} {v1} (rule: low<=best<=high)"
+    return None
+
+
+def _pandera_problems(frame: pd.DataFrame, table: Table, label: str) -> list[Problem]:
+    import pandera.pandas as pa
+
+    try:
+        _schema(table).validate(frame, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as err:
+        cases = err.failure_cases
+    problems: list[Problem] = []
+    rules = _row_rules(table)
+    for case in cases.itertuples():
+        line = int(case.index) if pd.notna(case.index) else 0
+        check = str(case.check)
+        if check.startswith("value:"):
+            col = check.split(":", 1)[1]
+            value = frame.at[line, col]
+            problems.append(Problem(label, line, col, _value_problem(table.column(col), value)))
+        elif check == "required":
+            problems.append(Problem(label, line, case.column, "is empty but required "
+                                    "(rule: required)"))
+        elif check == "field_uniqueness":
+            first = frame.index[frame[case.column] == case.failure_case][0]
+            if line != first:
+                problems.append(Problem(label, line, case.column, f"{case.failure_case!r} is "
+                                        f"already used on line {first} (rule: unique)"))
+        elif check.startswith("row:") and line in frame.index:
+            result = rules[check[4:]](frame.loc[line])
+            if result:
+                problems.append(Problem(label, line, result[0], result[1]))
+        else:
+            problems.append(Problem(label, line, str(case.column or ""), f"{check}: "
+                                    f"{case.failure_case!r}"))
+    return problems
+
+
+def _link_problems(frames: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
+    """Foreign keys and rules that need two tables."""
+    problems: list[Problem] = []
+    keys = {name: set(frames[name][TABLES[name].key]) for name in frames}
+    for name, frame in frames.items():
+        for col in TABLES[name].columns:
+            if not col.references:
+                continue
+            target, _ = col.references.split(".")
+            for line, value in frame[col.name].items():
+                if value and value not in keys.get(target, set()):
+                    problems.append(Problem(labels[name], line, col.name, f"{value!r} matches no "
+                                            f"{TABLES[target].key} in {target}.csv "
+                                            "(rule: foreign-key)"))
+    sources = frames["sources"].drop_duplicates("source_id").set_index("source_id")
+    for name in ("casualty_claims", "deployments", "milestones"):
+        problems += _provenance_links(frames[name], sources, labels[name])
+    problems += _duplicate_claims(frames["casualty_claims"], labels["casualty_claims"])
+    claims = frames["casualty_claims"].drop_duplicates("claim_id").set_index("claim_id")
+    for line, row in frames["casualty_claims"].iterrows():
+        total = row["part_of"]
+        if total in claims.index and claims.at[total, "event_id"] != row["event_id"]:
+            problems.append(Problem(labels["casualty_claims"], line, "part_of", f"{total!r} "
+                                    "belongs to another event (rule: part-of)"))
+    return problems
+
+
+def _provenance_links(frame: pd.DataFrame, sources: pd.DataFrame, label: str) -> list[Problem]:
+    """A relayed outlet must be read in this row's document; claims not after publication."""
+    problems = []
+    date_col = "reported_on" if "reported_on" in frame else "stated_on"
+    for line, row in frame.iterrows():
+        orig, sid = row["original_source_id"], row["source_id"]
+        if orig in sources.index and sources.at[orig, "via"] != sid:
+            problems.append(Problem(label, line, "original_source_id", f"{orig!r} is read via "
+                                    f"{sources.at[orig, 'via'] or 'nothing'!r}, not via {sid!r} "
+                                    "(rule: relay)"))
+        if orig == sid and orig:
+            problems.append(Problem(label, line, "original_source_id", "names the source_id "
+                                    "itself (rule: relay)"))
+        published = sources.at[sid, "published"] if sid in sources.index else ""
+        said = row[date_col]
+        if _dated(published, said) and dates.before(published, said):
+            problems.append(Problem(label, line, date_col, f"{said!r} is after {sid!r} was "
+                                    f"published ({published}) (rule: not-after-source)"))
+    return problems
+
+
+_CLAIM_IDENTITY = ["event_id", "outcome", "party", "country", "low", "best", "high", "qualifier",
+                   "claimant", "reported_on", "source_id"]
+
+
+def _duplicate_claims(frame: pd.DataFrame, label: str) -> list[Problem]:
+    dupes = frame[frame.duplicated(_CLAIM_IDENTITY, keep="first")]
+    firsts = frame.reset_index().drop_duplicates(_CLAIM_IDENTITY).set_index(_CLAIM_IDENTITY)
+    problems = []
+    for line, row in dupes.iterrows():
+        first = firsts.loc[tuple(row[_CLAIM_IDENTITY]), "line"]
+        problems.append(Problem(label, line, "claim_id", f"{row['claim_id']!r} repeats the claim "
+                                f"on line {first} (rule: duplicate-claim)"))
+    return problems
+
+
+def validate_dir(data_dir: Path, label_root: Path | None = None) -> dict[str, pd.DataFrame]:
+    """Check every table in `data_dir`; return the raw string frames or raise DataError."""
+    problems: list[Problem] = []
+    frames: dict[str, pd.DataFrame] = {}
+    labels: dict[str, str] = {}
+    for table in TABLES.values():
+        path = data_dir / table.file
+        label = _label(path, label_root)
+        labels[table.name] = label
+        if not path.is_file():
+            problems.append(Problem(label, 0, "", "file is missing (rule: tables)"))
+            frames[table.name] = _empty(table)
+            continue
+        frame, structural = read_raw(path, table, label)
+        problems += structural
+        problems += _pandera_problems(frame, table, label)
+        frames[table.name] = frame
+    problems += _link_problems(frames, labels)
+    if problems:
+        raise DataError(problems)
+    return frames
+
+
+def _label(path: Path, root: Path | None) -> str:
+    try:
+        return str(path.relative_to(root)) if root else str(path)
+    except ValueError:
+        return str(path)
