@@ -1,0 +1,45 @@
+"""The project's files stay in step: lock files, environment.yml, datapackage.json, provenance."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from borderland import datapackage, envfile, paths
+
+SHARED = Path(os.environ.get("BORDERLAND_SHARED", paths.ROOT.parent / "shared"))
+
+
+def test_environment_yml_matches_the_lab_lock():
+    expected = envfile.render(paths.ROOT / "requirements-lab.lock")
+    assert (paths.ROOT / "environment.yml").read_text() == expected, "run `make lock`"
+
+
+def test_build_lock_agrees_with_lab_lock():
+    base = set(envfile.pins(paths.ROOT / "requirements.lock"))
+    lab = set(envfile.pins(paths.ROOT / "requirements-lab.lock"))
+    assert base <= lab, f"pins differ: {sorted(base - lab)[:5]}"
+    assert not any(p.startswith("jupyterlab==") for p in base), "jupyterlab belongs in the lab extra"
+    assert any(p.startswith("jupyterlab==") for p in lab)
+
+
+def test_datapackage_is_generated_from_the_schema():
+    committed = (paths.DATA / "datapackage.json").read_text(encoding="utf-8")
+    assert committed == datapackage.render(), "run `python -m borderland.datapackage > data/datapackage.json`"
+
+
+def test_every_quote_stands_in_its_source():
+    """../shared holds the source texts; it sits beside every clone CI makes."""
+    checker = SHARED / "tools" / "check_provenance.py"
+    if not checker.is_file():
+        if os.environ.get("CI"):
+            pytest.fail(f"provenance checker not found at {checker}")
+        pytest.skip(f"source texts not present at {SHARED} (set BORDERLAND_SHARED)")
+    result = subprocess.run([sys.executable, str(checker), str(paths.DATA)], capture_output=True,
+                            text=True, timeout=120)
+    summary = result.stdout.strip().splitlines()[-1]
+    assert result.returncode == 0, result.stdout[-3000:]
+    assert " 0 missing, 0 unverified" in summary
