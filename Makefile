@@ -18,7 +18,7 @@ $(BIN)/.synced: requirements.lock pyproject.toml
 	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_PIN)
-	$(BIN)/uv pip sync --quiet --python $(BIN)/python requirements.lock
+	$(BIN)/uv pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 
@@ -53,7 +53,7 @@ $(LAB_VENV)/.synced: requirements-lab.lock pyproject.toml
 	rm -rf $(LAB_VENV)
 	$(PYTHON) -m venv $(LAB_VENV)
 	$(LAB_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_PIN)
-	$(LAB_VENV)/bin/uv pip sync --quiet --python $(LAB_VENV)/bin/python requirements-lab.lock
+	$(LAB_VENV)/bin/uv pip sync --quiet --compile-bytecode --python $(LAB_VENV)/bin/python requirements-lab.lock
 	$(LAB_VENV)/bin/uv pip install --quiet --python $(LAB_VENV)/bin/python --no-deps -e .
 	touch $@
 

@@ -3,6 +3,12 @@
 Everything is written into a staging folder beside the output and swapped in only
 when the HTML (and, if asked, the PDF) succeeded; a failure leaves the previous
 report exactly as it was.
+
+A build key hashes everything a report is made from (notebooks, data, code, lock
+file, parameters, options, commit). When the published report's manifest holds the
+same key and its files are intact, the build stops there, before pandas, papermill
+or a browser is loaded. Otherwise each notebook's section is rendered as soon as it
+has run (or comes from the cache), while the other notebooks still run.
 """
 from __future__ import annotations
 
@@ -14,17 +20,19 @@ import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from tqdm import tqdm
+from typing import TYPE_CHECKING
 
 from . import __version__, paths, publish
-from .execute import Job, Outcome, code_hash, copy_result, job_key, run_jobs
-from .load import Tables, load_tables
+from .execute import Job, Outcome, cache_entry, code_hash, copy_result, job_key, run_jobs
 from .notebooks import REPORT_ORDER, declared_parameters, notebook_path
-from .params import ParameterError, check
-from .render import render_report, render_section
+from .schema import TABLES
 
-TITLE = "Borderland: Security in Tajikistan's Borderlands"
+if TYPE_CHECKING:
+    from .load import Tables
+    from .pdf import Printer
+    from .render import Section
+
+TITLE = "Security in Tajikistan's Borderlands"
 SUBTITLE = ("Casualty claims, deployments, Russian and CSTO basing and energy projects in the "
             "Pamirs, Rasht and the Ferghana valley since the 1992-97 civil war")
 
@@ -59,6 +67,8 @@ def selected_notebooks(only: list[str]) -> list[str]:
 
 def notebook_parameters(names: list[str], given: dict, tables: Tables) -> dict[str, dict]:
     """Per notebook, the given parameters it declares; ParameterError for any bad one."""
+    from .params import check
+
     declared = {name: declared_parameters(name) for name in names}
     every = sorted({p for params in declared.values() for p in params})
     checked = check(given, tables, declared=every)
@@ -70,6 +80,16 @@ def build(options: Options, log=print) -> dict:
     """Run the whole build; return the summary. Raises ParameterError, DataError, BuildError."""
     started = time.perf_counter()
     names = selected_notebooks(options.only)
+    code = code_hash()
+    key = build_key(names, options, code)
+    if options.use_cache and key and _manifest(options.out).get("build_key") == key:
+        with publish.build_lock(paths.cache_dir() / "build.lock", options.wait):
+            if _published(options.out, key, names):
+                return {"out": str(options.out),
+                        "notebooks": {n: {"cached": True, "seconds": 0.0} for n in names},
+                        "seconds": round(time.perf_counter() - started, 2)}
+    from .load import load_tables
+
     tables = load_tables()  # DataError stops here, before any kernel starts
     per_notebook = notebook_parameters(names, options.parameters, tables)
     nested = {p.name for p in paths.SCENARIOS.glob("*.yml")} if options.out == paths.REPORT else set()
@@ -79,7 +99,7 @@ def build(options: Options, log=print) -> dict:
         publish.clean_stale(options.out)
         staging = publish.new_staging(options.out)
         try:
-            summary = _build_into(staging, names, per_notebook, tables, options, log)
+            summary = _build_into(staging, names, per_notebook, tables, options, code, key)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -93,48 +113,134 @@ def build(options: Options, log=print) -> dict:
 
 
 def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
-                options: Options, log) -> dict:
-    code = code_hash()
-    jobs = [Job(name, notebook_path(name), per_notebook[name],
-                job_key(notebook_path(name), per_notebook[name], tables.data_hash, code), i)
-            for i, name in enumerate(names)]
+                options: Options, code: str, key: str | None) -> dict:
+    from tqdm import tqdm
+
+    jobs = {name: Job(name, notebook_path(name), per_notebook[name],
+                      job_key(notebook_path(name), per_notebook[name], tables.data_hash, code), i)
+            for i, name in enumerate(names)}
     bar = tqdm(total=len(jobs), desc="notebooks", unit="nb", position=0, leave=True,
                disable=None)
+    sections: dict[str, Section] = {}
+    finished: list[str] = []
+    printer: Printer | None = None  # the PDF's browser, started once a core is free
+
+    def start_printer() -> None:
+        nonlocal printer
+        running = len(jobs) - len(finished)
+        if "pdf" in options.formats and printer is None and running < options.jobs:
+            from .pdf import Printer
+
+            printer = Printer()
 
     def done(outcome: Outcome) -> None:
         state = "cached" if outcome.cached else ("FAILED" if outcome.error else "ran")
         bar.write(f"  {outcome.name:<18} {state:<7} {outcome.seconds:6.1f} s")
         bar.update(1)
+        finished.append(outcome.name)
+        if not outcome.error:  # render it while the other notebooks run
+            sections[outcome.name] = _section(jobs[outcome.name], staging, options)
+        start_printer()
 
-    outcomes = {o.name: o for o in run_jobs(jobs, options.jobs, options.use_cache, done)}
-    bar.close()
+    try:
+        start_printer()
+        outcomes = {o.name: o for o in
+                    run_jobs(list(jobs.values()), options.jobs, options.use_cache, done)}
+        bar.close()
+        return _finish(staging, names, per_notebook, tables, options, key, outcomes, sections,
+                       printer)
+    finally:
+        if printer is not None:
+            printer.close()
+
+
+def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
+            options: Options, key: str | None, outcomes: dict[str, Outcome],
+            sections: dict[str, Section], printer: Printer | None) -> dict:
+    """Assemble the HTML report from its sections, print the PDF, write the manifest."""
+    from .render import render_report
+
     failed = [o for o in outcomes.values() if o.error]
     if failed:
         lines = [f"notebook {o.name} failed in {o.error}" +
                  (f"; the partial executed notebook is at {o.failed_notebook}"
                   if o.failed_notebook else "") for o in failed]
         raise BuildError("\n".join(lines) + "\nthe previous report was left as it was")
-    executed = [copy_result(job, staging / "executed", staging) for job in jobs]
-    sections = [render_section(path, job.name, options.show_code)
-                for path, job in zip(executed, jobs)]
     meta = _metadata(tables, options)
     html_path = staging / "index.html"
-    html_path.write_text(render_report(sections, tables.sources, meta), encoding="utf-8")
+    html_path.write_text(render_report([sections[n] for n in names], tables.sources, meta),
+                         encoding="utf-8")
     summary = {
         "out": str(options.out),
         "notebooks": {o.name: {"cached": o.cached, "seconds": round(o.seconds, 2)}
                       for o in (outcomes[n] for n in names)},
     }
     if "pdf" in options.formats:
-        from .pdf import PdfError, print_pdf
+        from .pdf import PdfError
         try:
-            print_pdf(html_path, staging / "report.pdf")
+            printer.print(html_path, staging / "report.pdf")
         except PdfError as exc:
             summary["pdf_error"] = str(exc)
     if "html" not in options.formats:
         html_path.unlink()
-    _write_manifest(staging, meta, per_notebook)
+    _write_manifest(staging, meta, per_notebook, None if "pdf_error" in summary else key)
     return summary
+
+
+def _section(job: Job, staging: Path, options: Options) -> Section:
+    """Copy a finished notebook into the build and render its section (cached with it)."""
+    from .render import notebook_html, section_from_html
+
+    executed = copy_result(job, staging / "executed", staging)
+    cached = cache_entry(job.key) / ("section-code.html" if options.show_code else "section.html")
+    if options.use_cache and cached.is_file():
+        body = cached.read_text(encoding="utf-8")
+    else:
+        body = notebook_html(executed, options.show_code)
+        partial = cached.with_name(cached.name + ".tmp")
+        partial.write_text(body, encoding="utf-8")
+        os.replace(partial, cached)
+    return section_from_html(body, job.name)
+
+
+def build_key(names: list[str], options: Options, code: str) -> str | None:
+    """sha256 of everything the report is made from; None if a notebook is missing."""
+    digest = hashlib.sha256(code.encode())
+    for name in names:
+        path = paths.NOTEBOOKS / f"{name}.ipynb"
+        if not path.is_file():
+            return None
+        digest.update(name.encode() + b"\0" + path.read_bytes())
+    for table in TABLES.values():
+        path = paths.DATA / table.file
+        digest.update(table.file.encode() + b"\0")
+        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    settings = [options.parameters, sorted(options.formats), options.show_code, options.scenario,
+                _commit(), _commit_date(), __version__]
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def _manifest(out: Path) -> dict:
+    """The published report's manifest, or {} if there is none."""
+    try:
+        return json.loads((out / publish.MARKER).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _published(out: Path, key: str, names: list[str]) -> bool:
+    """True when `out` holds the intact report of a build with this key."""
+    manifest = _manifest(out)
+    if manifest.get("build_key") != key:
+        return False
+    if not all((out / "executed" / f"{name}.ipynb").is_file() for name in names):
+        return False
+    for rel, digest in manifest.get("files", {}).items():
+        path = out / rel
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return False
+    return True
 
 
 def _metadata(tables: Tables, options: Options) -> dict:
@@ -171,13 +277,18 @@ def _commit_date() -> str:
     return _git("log", "-1", "--format=%cs") or "unknown"
 
 
-def _write_manifest(staging: Path, meta: dict, per_notebook: dict) -> None:
-    """What this report was built from and the sha256 of every file in it."""
+def _write_manifest(staging: Path, meta: dict, per_notebook: dict, key: str | None) -> None:
+    """What this report was built from and the sha256 of every file in it.
+
+    `build_key` is left out when the build did not fully succeed (the PDF failed), so
+    the next build runs again.
+    """
     files = {}
     for path in sorted(staging.rglob("*")):
         if path.is_file() and "executed" not in path.relative_to(staging).parts:
             files[str(path.relative_to(staging))] = hashlib.sha256(path.read_bytes()).hexdigest()
     manifest = {"commit": meta["commit"], "data_hash": meta["data_hash"],
-                "scenario": meta["scenario"], "parameters": per_notebook, "files": files}
+                "scenario": meta["scenario"], "parameters": per_notebook, "files": files,
+                "build_key": key}
     (staging / publish.MARKER).write_text(json.dumps(manifest, indent=2, sort_keys=True,
                                                      default=str) + "\n")

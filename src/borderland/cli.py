@@ -114,7 +114,9 @@ def read_params_file(path: Path) -> dict:
         if any(isinstance(t, (yaml.AnchorToken, yaml.AliasToken)) for t in yaml.scan(text)):
             raise UsageError(f"--params-file {path}: YAML anchors and aliases are not allowed")
         data = yaml.safe_load(text)
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except UsageError:
+        raise
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:  # ValueError: 2012-02-30
         raise UsageError(f"--params-file {path}: not valid YAML ({str(exc).splitlines()[0]})") from None
     if data is None:
         return {}
@@ -133,15 +135,12 @@ def parse_value(name: str, text: str):
             raise UsageError(f"-p {name}: YAML anchors and aliases are not allowed")
     try:
         return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2012-02-30
         raise UsageError(f"-p {name}: {text!r} is not valid YAML ({str(exc).splitlines()[0]})") from None
 
 
 def _build(args) -> int:
-    from .build import BuildError, Options, build
-    from .params import ParameterError
-    from .publish import BusyError, OutputError
-    from .validate import DataError
+    from .build import Options, build
 
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
     if not formats or set(formats) - {"html", "pdf"}:
@@ -157,21 +156,39 @@ def _build(args) -> int:
         label = f"scenario {scenario}" if scenario else "report"
         try:
             summary = build(options)
-        except (ParameterError, OutputError, FileNotFoundError) as exc:
-            print(f"borderland: {label}: {exc}", file=sys.stderr)
-            return 2
-        except DataError as exc:
-            print(f"borderland: the data is not valid; no notebook was run.\n{exc}", file=sys.stderr)
-            return 2
-        except BusyError as exc:
-            print(f"borderland: {exc}", file=sys.stderr)
-            return 3
-        except BuildError as exc:
-            print(f"borderland: {label}: build failed: {exc}", file=sys.stderr)
-            status = 1
+        except Exception as exc:  # noqa: BLE001 - _failure re-raises the unexpected
+            status = _failure(exc, label)
+            if status != 1:
+                return status
             continue
         _print_summary(summary, formats)
     return status
+
+
+def _failure(exc: Exception, label: str) -> int:
+    """Say why a build stopped; return 1 (build failed), 2 (bad input) or 3 (busy).
+
+    The error classes are imported here, not up front: an up-to-date build never
+    loads pandas, which `params` and `validate` import.
+    """
+    from .build import BuildError
+    from .params import ParameterError
+    from .publish import BusyError, OutputError
+    from .validate import DataError
+
+    if isinstance(exc, (ParameterError, OutputError, FileNotFoundError)):
+        print(f"borderland: {label}: {exc}", file=sys.stderr)
+        return 2
+    if isinstance(exc, DataError):
+        print(f"borderland: the data is not valid; no notebook was run.\n{exc}", file=sys.stderr)
+        return 2
+    if isinstance(exc, BusyError):
+        print(f"borderland: {exc}", file=sys.stderr)
+        return 3
+    if isinstance(exc, BuildError):
+        print(f"borderland: {label}: build failed: {exc}", file=sys.stderr)
+        return 1
+    raise exc
 
 
 def _runs(args) -> list[tuple[str, dict, Path]]:

@@ -12,7 +12,7 @@ import pandas as pd
 
 from .schema import MIN_YEAR
 
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", re.ASCII)  # no look-alike digits
 PRECISION_OF_LENGTH = {4: "year", 7: "month", 10: "day"}
 
 

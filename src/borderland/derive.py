@@ -79,16 +79,29 @@ def highest_credible(claims: pd.DataFrame, estimate: str = "best",
     return top.drop_duplicates("event_id")[columns].reset_index(drop=True)
 
 
-def slippage(milestones: pd.DataFrame) -> pd.DataFrame:
-    """Per (subject, milestone) with a planned date: first and latest target, actual, slip.
+STEP_KINDS = ("construction-start", "commissioning", "completion")
+VALUE_KINDS = ("cost", "capacity", "figure")
 
-    `first_target` is the target stated earliest (ties: the earlier target); `slip_years`
-    is the smallest delay both dates' precision allows: actual start minus end of the
-    first target's interval (or latest target minus first, while not done), never below 0.
+
+def targets(milestones: pd.DataFrame, kinds: tuple[str, ...] | None = STEP_KINDS) -> pd.DataFrame:
+    """Planned rows that announce a date (not a planned cost or figure), of `kinds`."""
+    rows = milestones[(milestones["status"] == "planned") & milestones["value"].isna()
+                      & ~milestones["kind"].isin(VALUE_KINDS)]
+    return rows if kinds is None else rows[rows["kind"].isin(kinds)]
+
+
+def slippage(milestones: pd.DataFrame, kinds: tuple[str, ...] | None = STEP_KINDS) -> pd.DataFrame:
+    """Per (subject, milestone) with an announced date: first and latest target, actual, slip.
+
+    Targets are the `targets()` rows (steps of `kinds`: by default starts, commissioning
+    and completion). `first_target` is the target stated earliest (ties: the earlier
+    target); `slip_years` is the smallest delay both dates' precision allows: actual start
+    minus end of the first target's interval (or latest target minus first, while not
+    done), never below 0.
     """
     columns = ["subject", "milestone", "first_target", "first_stated", "latest_target",
                "latest_stated", "announcements", "actual", "slip_years", "done"]
-    planned = milestones[milestones["status"] == "planned"]
+    planned = targets(milestones, kinds)
     rows = []
     for (subject, step), group in planned.groupby(["subject", "milestone"], sort=True):
         group = group.sort_values(["stated_on_to", "date_from", "milestone_id"])
@@ -117,3 +130,26 @@ def span_end(milestones: pd.DataFrame, subject: str, contains: str = "lease") ->
     ends = rows["end_date_to"].fillna(rows["date_to"])
     best = rows.loc[ends.sort_values(kind="stable").index[-1]]
     return best["end_date"] if pd.notna(best["end_date"]) else best["date"]
+
+
+def number(value) -> str:
+    """A stated value with thousands separators and no spurious decimals."""
+    value = float(value)
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
+
+
+def plans_vs_reports(deployments: pd.DataFrame, estimate: str = "best") -> pd.DataFrame:
+    """Per planned force figure: what was later reported as actual for the same force/unit.
+
+    `later_max`/`later_count`: the highest actual figure, and how many there are, among
+    figures describing dates after the plan's target interval ends.
+    """
+    columns = ["force", "unit", "planned", "target", "stated_on", "later_max", "later_count"]
+    frame = deployments.assign(value=figure(deployments, estimate))
+    rows = []
+    for _, plan in frame[frame["status"] == "planned"].iterrows():
+        later = frame[(frame["force"] == plan["force"]) & (frame["unit"] == plan["unit"])
+                      & (frame["status"] == "actual") & (frame["date_from"] > plan["date_to"])]
+        rows.append([plan["force"], plan["unit"], stated(plan), plan["date"], plan["reported_on"],
+                     float(later["value"].max()) if not later.empty else None, len(later)])
+    return pd.DataFrame(rows, columns=columns)

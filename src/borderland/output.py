@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import paths
 
+STYLE = Path(__file__).with_name("style.mplstyle")
 SAVE_OPTIONS = {
     "svg": {"metadata": {"Date": None, "Creator": None}},
     "png": {"metadata": {"Software": None}, "dpi": 200},
@@ -25,9 +26,15 @@ SAVE_OPTIONS = {
 
 
 def figure_bytes(fig, fmt: str) -> bytes:
-    """The figure rendered to `fmt` with no timestamps or version strings."""
+    """The figure rendered to `fmt` with no timestamps or version strings.
+
+    Rendered under the report's style, whose fixed `svg.hashsalt` makes SVG ids stable.
+    """
+    import matplotlib
+
     buf = io.BytesIO()
-    fig.savefig(buf, format=fmt, bbox_inches="tight", **SAVE_OPTIONS[fmt])
+    with matplotlib.rc_context(fname=STYLE):
+        fig.savefig(buf, format=fmt, bbox_inches="tight", **SAVE_OPTIONS[fmt])
     return buf.getvalue()
 
 
@@ -48,18 +55,42 @@ def _resolve(fig_dir: str) -> Path:
     return path if path.is_absolute() else Path(os.environ.get("BORDERLAND_FIG_ROOT", paths.ROOT)) / path
 
 
+LONG_SOURCE_LIST = 12  # beyond this many documents, a Source line names publishers instead
+
+
 def source_links(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
-    """'Source: <a href="#source-id">Publisher (date)</a>; ...' for the given ids, sorted."""
+    """The "Source:" line: links to the bibliography's entries (`#source-<id>`).
+
+    With more than LONG_SOURCE_LIST documents the line counts them and names the most cited
+    publishers; the bibliography lists every document with the figures it supports. The
+    full list of ids travels in `data-sources` either way.
+    """
+    ids = sorted(set(source_ids))
     rows = sources.set_index("source_id")
-    links = []
-    for sid in sorted(set(source_ids)):
-        label = sid
-        if sid in rows.index:
-            row = rows.loc[sid]
-            label = f"{row['publisher']} ({row['published'] or 'n.d.'})"
-        links.append(f'<a class="bl-source" href="#source-{html.escape(sid)}">'
-                     f"{html.escape(label)}</a>")
-    return "Source: " + ("; ".join(links) if links else "none")
+    known = [sid for sid in ids if sid in rows.index]
+    attr = html.escape(" ".join(ids))
+    if not ids:
+        return '<span class="bl-sources" data-sources="">Source: none</span>'
+    if len(ids) <= LONG_SOURCE_LIST:
+        links = []
+        for sid in ids:
+            label = sid
+            if sid in rows.index:
+                row = rows.loc[sid]
+                label = f"{row['publisher']} ({row['published'] or 'n.d.'})"
+            links.append(f'<a class="bl-source" href="#source-{html.escape(sid)}">'
+                         f"{html.escape(label)}</a>")
+        return f'<span class="bl-sources" data-sources="{attr}">Source: {"; ".join(links)}</span>'
+    publishers = rows.loc[known, "publisher"].value_counts().sort_index(kind="stable")
+    publishers = publishers.sort_values(ascending=False, kind="stable")
+    top = []
+    for publisher, count in publishers.head(6).items():
+        first = rows.loc[known][rows.loc[known, "publisher"] == publisher].index[0]
+        top.append(f'<a class="bl-source" href="#source-{html.escape(first)}">'
+                   f"{html.escape(publisher)}</a> ({count})")
+    return (f'<span class="bl-sources" data-sources="{attr}">Source: {len(ids)} documents from '
+            f"{len(publishers)} publishers, most often {', '.join(top)}. Each is listed in the "
+            '<a href="#bibliography">bibliography</a> with the figures it supports.</span>')
 
 
 def figure_html(image: bytes, fmt: str, anchor: str, caption: str, alt: str,
@@ -70,8 +101,7 @@ def figure_html(image: bytes, fmt: str, anchor: str, caption: str, alt: str,
     return (f'<figure class="bl-figure" id="{html.escape(anchor)}">'
             f'<img src="data:{mime};base64,{data}" alt="{html.escape(alt)}">'
             f'<figcaption><span class="bl-caption">{html.escape(caption)}</span> '
-            f'<span class="bl-sources">{source_links(source_ids, sources)}</span>'
-            "</figcaption></figure>")
+            f"{source_links(source_ids, sources)}</figcaption></figure>")
 
 
 def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
@@ -96,8 +126,7 @@ def table_html(frame: pd.DataFrame, caption: str, source_ids: Iterable[str],
         "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
         + "</tr>" for row in frame.itertuples(index=False))
     return (f'<div class="bl-table-wrap"><table class="bl-table">'
-            f'<caption>{html.escape(caption)} <span class="bl-sources">'
-            f"{source_links(source_ids, sources)}</span></caption>"
+            f"<caption>{html.escape(caption)} {source_links(source_ids, sources)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
 
 
@@ -107,6 +136,13 @@ def show_table(frame: pd.DataFrame, *, caption: str, source_ids: Iterable[str],
     from IPython.display import HTML
 
     return HTML(table_html(frame, caption, source_ids, sources))
+
+
+def markdown(text: str):
+    """Narrative Markdown for the notebook, with dollar signs escaped (no accidental maths)."""
+    from IPython.display import Markdown
+
+    return Markdown(text.replace("$", r"\$"))
 
 
 def notice(message: str):

@@ -16,6 +16,10 @@ from . import dates
 from .schema import CLAIMANT_TYPES, RELIABILITY
 
 
+# What a build writes at the top of a report folder (fig_dir is relative to that folder).
+REPORT_ENTRIES = ("index.html", "report.pdf", "manifest.json", "executed", "README.md")
+
+
 class ParameterError(ValueError):
     """One or more parameters are not acceptable; the message names each."""
 
@@ -49,7 +53,8 @@ class Rule:
             "year": "year 1850-2100, or null for the data's range",
             "bool": "true or false",
             "formats": "list drawn from svg, png",
-            "folder": "relative folder inside the project",
+            "folder": "relative folder inside the project, not named like the report's own "
+                      "files (" + ", ".join(REPORT_ENTRIES) + ")",
         }[self.kind]
 
 
@@ -123,6 +128,8 @@ def _folder(value: Any) -> str | None:
         return None
     path = PurePosixPath(value)
     if path.is_absolute() or ".." in path.parts or "\\" in value:
+        return None
+    if path.parts[:1] and path.parts[0] in REPORT_ENTRIES:  # figures would land on them
         return None
     return value
 

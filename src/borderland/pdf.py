@@ -3,13 +3,16 @@
 The browser is `BORDERLAND_CHROMIUM` if set, else a system Chromium or Chrome,
 else playwright's own. It is started with every host lookup mapped to nothing,
 so printing never touches the network. The PDF's dates are fixed so the same
-HTML gives the same bytes.
+HTML gives the same bytes. A `Printer` starts the browser in a thread of its own,
+so the build can have it ready by the time the HTML is.
 """
 from __future__ import annotations
 
 import os
+import queue
 import re
 import shutil
+import threading
 from pathlib import Path
 
 SYSTEM_BROWSERS = ("/usr/lib/chromium/chromium", "chromium", "chromium-browser",
@@ -22,6 +25,7 @@ FOOTER = ('<div style="font: 8px DejaVu Sans, Arial, sans-serif; color: #5b5b60;
           '<span>Borderland</span><span><span class="pageNumber"></span> / '
           '<span class="totalPages"></span></span></div>')
 FIXED_DATE = b"D:20000101000000+00'00'"
+_NODE_ID = re.compile(rb"\(node(\d+)\)")
 
 
 class PdfError(RuntimeError):
@@ -57,22 +61,63 @@ def launch(playwright):
 
 def print_pdf(html_path: Path, pdf_path: Path) -> None:
     """Print `html_path` to `pdf_path` (A4, page numbers, outline from headings)."""
-    from playwright.sync_api import sync_playwright
+    Printer().print(html_path, pdf_path)
 
-    with sync_playwright() as pw:
-        browser = launch(pw)
+
+class Printer:
+    """A browser started now in a thread of its own, printing one file when asked.
+
+    `print()` raises what starting or printing raised (PdfError when the browser
+    failed); `close()` shuts an unused browser down.
+    """
+
+    def __init__(self) -> None:
+        self._job: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="pdf", daemon=True)
+        self._thread.start()
+
+    def print(self, html_path: Path, pdf_path: Path) -> None:
+        self._job.put((html_path, pdf_path))
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+
+    def close(self) -> None:
+        if self._thread.is_alive():
+            self._job.put(None)
+            self._thread.join()
+
+    def _run(self) -> None:
         try:
-            page = browser.new_page()
-            page.emulate_media(media="print")
-            page.goto(html_path.resolve().as_uri(), wait_until="load")
-            data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
-                            display_header_footer=True, header_template="<span></span>",
-                            footer_template=FOOTER, outline=True, tagged=True)
-        except Exception as exc:
-            raise PdfError(f"printing failed in the browser: {str(exc).splitlines()[0]}") from exc
-        finally:
-            browser.close()
-    pdf_path.write_bytes(fix_dates(data))
+            self._serve()
+        except BaseException as exc:  # noqa: BLE001 - raised again by print()
+            self._error = exc
+
+    def _serve(self) -> None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as pw:
+            browser = launch(pw)
+            try:
+                page = browser.new_page()
+                page.emulate_media(media="print")
+                job = self._job.get()
+                if job is None:
+                    return
+                html_path, pdf_path = job
+                # A local file and no network: wait as long as loading takes (a report
+                # with 100x the data takes minutes), as page.pdf() itself does.
+                page.goto(html_path.resolve().as_uri(), wait_until="load", timeout=0)
+                data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
+                                display_header_footer=True, header_template="<span></span>",
+                                footer_template=FOOTER, outline=True, tagged=True)
+            except Exception as exc:
+                raise PdfError(f"printing failed in the browser: {str(exc).splitlines()[0]}") \
+                    from exc
+            finally:
+                browser.close()
+        pdf_path.write_bytes(fix_node_ids(fix_dates(data)))
 
 
 def fix_dates(pdf: bytes) -> bytes:
@@ -81,3 +126,19 @@ def fix_dates(pdf: bytes) -> bytes:
         original = match.group(2)
         return match.group(1) + b"(" + FIXED_DATE[: len(original)].ljust(len(original), b"0") + b")"
     return re.sub(rb"(/(?:CreationDate|ModDate)\s*)\(([^)]*)\)", fixed, pdf)
+
+
+def fix_node_ids(pdf: bytes) -> bytes:
+    """Number the tagged PDF's structure ids (`(node00001344)`) from 1, in the same order.
+
+    Chromium takes them from a counter of the page's nodes that can start one higher or
+    lower from run to run. The i-th smallest id becomes i, written to the same width, so
+    byte offsets and the order of the id tree stay as they were.
+    """
+    ids = sorted({int(n) for n in _NODE_ID.findall(pdf)})
+    rank = {n: i for i, n in enumerate(ids, start=1)}
+
+    def renumber(match: re.Match) -> bytes:
+        digits = match.group(1)
+        return b"(node" + str(rank[int(digits)]).zfill(len(digits)).encode() + b")"
+    return _NODE_ID.sub(renumber, pdf)

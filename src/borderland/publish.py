@@ -49,6 +49,9 @@ def build_lock(lock_path: Path, timeout: float):
 
 def check_output(out: Path, nested_ok: set[str]) -> None:
     """Refuse an output folder that exists and holds anything but a previous report."""
+    if out.is_symlink():  # publishing renames `out` itself: the link, not where it points
+        raise OutputError(f"--out {out}: is a symbolic link to {os.readlink(out)}; give the "
+                          "folder itself")
     if out.exists() and not out.is_dir():
         raise OutputError(f"--out {out}: exists and is not a folder")
     if not out.is_dir() or (out / MARKER).is_file():
@@ -78,7 +81,11 @@ def clean_stale(out: Path) -> None:
 
 def new_staging(out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
+    staging = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.tmp-"))
+    umask = os.umask(0)  # mkdtemp makes it private (0700); the published report must not be
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)
+    return staging
 
 
 def swap_in(staging: Path, out: Path, carry: list[str]) -> None:

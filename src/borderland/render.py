@@ -7,12 +7,12 @@ in the output refers to a file or a server: images are data URIs, CSS is inline.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
 import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -20,6 +20,9 @@ from markupsafe import Markup
 TEMPLATES = Path(__file__).parent / "templates"
 _HEADING = re.compile(r'<h([12])(?: id="([^"]*)")?>(.*?)</h\1>', re.S)
 _SOURCE_LINK = re.compile(r'href="#source-([a-z0-9-]+)"')
+_FIGURE = re.compile(r'<figure class="bl-figure" id="([^"]+)">.*?data-sources="([^"]*)"', re.S)
+_DATA_SOURCES = re.compile(r'data-sources="([^"]*)"')
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.S)
 
 
 @dataclass
@@ -35,18 +38,35 @@ class Section:
 
 def render_section(executed: Path, notebook: str, show_code: bool) -> Section:
     """nbconvert one executed notebook; make its heading ids unique within the report."""
+    return section_from_html(notebook_html(executed, show_code), notebook)
+
+
+def notebook_html(executed: Path, show_code: bool) -> str:
+    """One executed notebook as HTML through the `borderland_section` template."""
+    import nbformat
+
+    body, _ = _exporter(show_code).from_notebook_node(nbformat.read(executed, as_version=4))
+    return body
+
+
+@functools.cache
+def _exporter(show_code: bool):
+    """One exporter per process and setting: its templates are compiled once."""
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="borderland_section", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=not show_code, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    return HTMLExporter(template_name="borderland_section", extra_template_basedirs=[str(TEMPLATES)],
+                        exclude_input=not show_code, exclude_input_prompt=True,
+                        exclude_output_prompt=True, anchor_link_text="")
+
+
+def section_from_html(body: str, notebook: str) -> Section:
+    """A section from a notebook's HTML, its heading ids made unique within the report."""
     title, subheadings = notebook, []
     seen: set[str] = set()
 
     def relabel(match: re.Match) -> str:
         nonlocal title
-        level, text = match.group(1), match.group(3)
+        level, text = match.group(1), _ANCHOR_LINK.sub("", match.group(3))
         plain = re.sub(r"<[^>]+>", "", text).strip()
         anchor = _unique(f"{notebook}-{_slug(plain)}", seen)
         if level == "1" and title == notebook:
@@ -74,13 +94,26 @@ def _unique(anchor: str, seen: set[str]) -> str:
 def cited_sources(sections: list[Section], sources: pd.DataFrame) -> list[str]:
     """source_ids linked from the sections, plus the documents those outlets were read in."""
     cited = {sid for s in sections for sid in _SOURCE_LINK.findall(s.body)}
+    cited |= {sid for s in sections for ids in _DATA_SOURCES.findall(s.body) for sid in ids.split()}
     via = sources.set_index("source_id")["via"].dropna()
     cited |= {via[sid] for sid in cited if sid in via.index}
     return sorted(cited & set(sources["source_id"]))
 
 
-def bibliography(source_ids: list[str], sources: pd.DataFrame) -> list[dict]:
+def figures_citing(sections: list[Section]) -> dict[str, list[tuple[int, str]]]:
+    """source_id -> [(figure number, figure anchor)], numbering figures in reading order."""
+    citing: dict[str, list[tuple[int, str]]] = {}
+    figures = [m for s in sections for m in _FIGURE.findall(s.body)]
+    for number, (anchor, ids) in enumerate(figures, start=1):
+        for sid in html.unescape(ids).split():
+            citing.setdefault(sid, []).append((number, anchor))
+    return citing
+
+
+def bibliography(source_ids: list[str], sources: pd.DataFrame,
+                 citing: dict[str, list[tuple[int, str]]] | None = None) -> list[dict]:
     """Entries for the cited sources, ordered by publisher then date; only http(s) links."""
+    citing = citing or {}
     rows = sources.set_index("source_id")
     entries = []
     for sid in source_ids:
@@ -91,6 +124,7 @@ def bibliography(source_ids: list[str], sources: pd.DataFrame) -> list[dict]:
             "source_id": sid, "publisher": row["publisher"], "author": row["author"] or "",
             "published": row["published"] or "", "title": row["title"], "url": url, "via": via,
             "via_label": rows.loc[via, "publisher"] if via in rows.index else via,
+            "figures": citing.get(sid, []),
         })
     return sorted(entries, key=lambda e: (e["publisher"].lower(), e["published"], e["source_id"]))
 
@@ -103,5 +137,5 @@ def render_report(sections: list[Section], sources: pd.DataFrame, meta: dict) ->
     for section in sections:
         section.body = Markup(section.body)
     return env.get_template("report.html.j2").render(
-        sections=sections, bibliography=bibliography(cited, sources),
+        sections=sections, bibliography=bibliography(cited, sources, figures_citing(sections)),
         css=Markup((TEMPLATES / "report.css").read_text()), **meta)

@@ -47,11 +47,18 @@ class DataError(Exception):
         return "\n".join([head, *(f"  {p}" for p in self.problems)])
 
 
-_FORMULA = re.compile(r"^[=+@]|^-[^\d]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_COUNT = re.compile(r"^\d+$")
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+# A leading -, like = + @, starts a formula ("-2+3+cmd|' /C calc'!A0"); a bare negative
+# number is only a number.
+_FORMULA = re.compile(r"^[=+@]|^-(?!\d+(?:\.\d+)?$)", re.ASCII)
+# C0/C1 controls, and the bidirectional overrides and isolates that can make text display
+# in an order other than the one it is stored in ("Trojan source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# re.ASCII: \d would also match look-alike digits such as '６０' or '٦٠'.
+_COUNT = re.compile(r"^\d+$", re.ASCII)
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$", re.ASCII)
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
+# Structural rules after which a table is not (wholly) read.
+_UNREADABLE = tuple(f"(rule: {r})" for r in ("file-size", "encoding", "header", "csv-syntax"))
 
 
 def read_raw(path: Path, table: Table, label: str) -> tuple[pd.DataFrame, list[Problem]]:
@@ -72,7 +79,9 @@ def read_raw(path: Path, table: Table, label: str) -> tuple[pd.DataFrame, list[P
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return _empty(table), [Problem(label, line, "", f"byte {raw[exc.start]:#04x} is not "
+        before = raw[: exc.start].decode("utf-8", errors="replace")
+        column = _column_at(before, line)
+        return _empty(table), [Problem(label, line, column, f"byte {raw[exc.start]:#04x} is not "
                                        "UTF-8 (rule: encoding)")]
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[list[str]] = []
@@ -94,7 +103,9 @@ def read_raw(path: Path, table: Table, label: str) -> tuple[pd.DataFrame, list[P
                 lines.append(start)
             start = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(Problem(label, start, "", f"cannot be parsed as CSV: {exc} "
+        index = _quote_error_field("\n".join(text.split("\n")[start - 1:]))
+        column = header[index] if header and start > 1 and index < len(header) else ""
+        problems.append(Problem(label, start, column, f"cannot be parsed as CSV: {exc} "
                                 "(rule: csv-syntax)"))
     if header is None:
         return _empty(table), [Problem(label, 1, "", "file is empty; expected a header line "
@@ -103,6 +114,43 @@ def read_raw(path: Path, table: Table, label: str) -> tuple[pd.DataFrame, list[P
         return _empty(table), problems
     frame = pd.DataFrame(records, columns=header, index=pd.Index(lines, name="line"), dtype=str)
     return frame[table.column_names], problems
+
+
+def _column_at(before: str, line: int) -> str:
+    """The header name of the field that the text `before` ends in ("" on the header line)."""
+    lines = before.split("\n")
+    if line <= 1:
+        return ""
+    header = next(csv.reader([lines[0]]), [])
+    current = next(csv.reader([lines[-1]]), []) if lines[-1] else []
+    index = max(len(current), 1) - 1
+    return header[index] if index < len(header) else ""
+
+
+def _quote_error_field(record: str) -> int:
+    """Index of the field of `record` (text from its first line on) whose quoting is broken."""
+    field, quoted, at_start, i = 0, False, True, 0
+    while i < len(record):
+        char = record[i]
+        if quoted:
+            if char == '"' and record[i + 1:i + 2] == '"':
+                i += 1
+            elif char == '"':
+                if record[i + 1:i + 2] not in (",", "\n", "\r", ""):
+                    return field  # text after a closing quote
+                quoted = False
+        elif char == '"':
+            if not at_start:
+                return field  # a quote inside an unquoted field
+            quoted = True
+        elif char == ",":
+            field, at_start, i = field + 1, True, i + 1
+            continue
+        elif char in "\r\n":
+            return field
+        at_start = False
+        i += 1
+    return field  # a quote left open to the end of the file
 
 
 def _empty(table: Table) -> pd.DataFrame:
@@ -133,7 +181,7 @@ def _value_problem(col: Column, value: str) -> str | None:
                 "(rule: no-formula)")
     if col.kind == "slug" and not re.match(SLUG, value):
         return f"{value[:40]!r} is not a lowercase ASCII slug like 'khorog-2012-07' (rule: slug)"
-    if col.kind == "id" and not re.match(col.pattern, value):
+    if col.kind == "id" and not re.match(col.pattern, value, re.ASCII):
         return f"{value[:40]!r} does not match {col.pattern} (rule: id)"
     if col.kind == "enum" and value not in col.allowed:
         return f"{value[:40]!r} is not allowed; allowed: {', '.join(col.allowed)} (rule: enum)"
@@ -268,8 +316,10 @@ def _pandera_problems(frame: pd.DataFrame, table: Table, label: str) -> list[Pro
     return problems
 
 
-def _link_problems(frames: dict[str, pd.DataFrame], labels: dict[str, str]) -> list[Problem]:
-    """Foreign keys and rules that need two tables."""
+def _link_problems(frames: dict[str, pd.DataFrame], labels: dict[str, str],
+                   unreadable: frozenset[str] = frozenset()) -> list[Problem]:
+    """Foreign keys and rules that need two tables (none into a table that could not be read:
+    every reference to it would fail and bury the one problem that matters)."""
     problems: list[Problem] = []
     keys = {name: set(frames[name][TABLES[name].key]) for name in frames}
     for name, frame in frames.items():
@@ -277,6 +327,8 @@ def _link_problems(frames: dict[str, pd.DataFrame], labels: dict[str, str]) -> l
             if not col.references:
                 continue
             target, _ = col.references.split(".")
+            if target in unreadable:
+                continue
             for line, value in frame[col.name].items():
                 if value and value not in keys.get(target, set()):
                     problems.append(Problem(labels[name], line, col.name, f"{value!r} matches no "
@@ -285,6 +337,8 @@ def _link_problems(frames: dict[str, pd.DataFrame], labels: dict[str, str]) -> l
     sources = frames["sources"].drop_duplicates("source_id").set_index("source_id")
     for name in ("casualty_claims", "deployments", "milestones"):
         problems += _provenance_links(frames[name], sources, labels[name])
+    if "sources" not in unreadable:
+        problems += _via_chain(frames["sources"], labels["sources"])
     problems += _duplicate_claims(frames["casualty_claims"], labels["casualty_claims"])
     claims = frames["casualty_claims"].drop_duplicates("claim_id").set_index("claim_id")
     for line, row in frames["casualty_claims"].iterrows():
@@ -316,6 +370,19 @@ def _provenance_links(frame: pd.DataFrame, sources: pd.DataFrame, label: str) ->
     return problems
 
 
+def _via_chain(frame: pd.DataFrame, label: str) -> list[Problem]:
+    """`via` names a document we read ourselves (one with found_in), so relays end, never loop."""
+    found_in = frame.drop_duplicates("source_id").set_index("source_id")["found_in"]
+    problems = []
+    for line, row in frame.iterrows():
+        via = row["via"]
+        if via and via != row["source_id"] and via in found_in.index and not found_in[via]:
+            problems.append(Problem(label, line, "via", f"{via!r} is itself read via another "
+                                    "source; via must name a document we read, one with "
+                                    "found_in (rule: via-chain)"))
+    return problems
+
+
 _CLAIM_IDENTITY = ["event_id", "outcome", "party", "country", "low", "best", "high", "qualifier",
                    "claimant", "reported_on", "source_id"]
 
@@ -336,6 +403,7 @@ def validate_dir(data_dir: Path, label_root: Path | None = None) -> dict[str, pd
     problems: list[Problem] = []
     frames: dict[str, pd.DataFrame] = {}
     labels: dict[str, str] = {}
+    unreadable: set[str] = set()
     for table in TABLES.values():
         path = data_dir / table.file
         label = _label(path, label_root)
@@ -343,12 +411,15 @@ def validate_dir(data_dir: Path, label_root: Path | None = None) -> dict[str, pd
         if not path.is_file():
             problems.append(Problem(label, 0, "", "file is missing (rule: tables)"))
             frames[table.name] = _empty(table)
+            unreadable.add(table.name)
             continue
         frame, structural = read_raw(path, table, label)
+        if any(p.message.endswith(_UNREADABLE) for p in structural):
+            unreadable.add(table.name)
         problems += structural
         problems += _pandera_problems(frame, table, label)
         frames[table.name] = frame
-    problems += _link_problems(frames, labels)
+    problems += _link_problems(frames, labels, frozenset(unreadable))
     if problems:
         raise DataError(problems)
     return frames

@@ -1,0 +1,236 @@
+"""What every chart shares: the style, colours, glyphs for qualified figures, publishing."""
+from __future__ import annotations
+
+import functools
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import matplotlib.style
+import pandas as pd
+from matplotlib import ticker
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Affine2D
+
+from .. import derive, output
+from ..derive import OPEN_UP
+
+STYLE = Path(__file__).resolve().parents[1] / "style.mplstyle"
+WIDTH = 6.9  # inches: A4 text width
+
+# Okabe-Ito: safe for the common colour-vision deficiencies.
+OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73",
+             "vermillion": "#D55E00", "purple": "#CC79A7", "sky": "#56B4E9",
+             "black": "#000000", "grey": "#999999", "yellow": "#F0E442"}
+CLAIMANT_COLORS = {"official": OKABE_ITO["blue"], "media": OKABE_ITO["orange"],
+                   "ngo": OKABE_ITO["green"], "intergovernmental": OKABE_ITO["sky"],
+                   "local": OKABE_ITO["purple"], "academic": OKABE_ITO["black"],
+                   "opposition": OKABE_ITO["vermillion"], "anonymous": OKABE_ITO["grey"]}
+STATUS_COLORS = {"actual": OKABE_ITO["blue"], "planned": OKABE_ITO["vermillion"]}
+LOW_ALPHA = 0.45  # rows rated low reliability are drawn paler
+ARROW_PT = 16  # length of the open-ended arrows, in points
+
+PRETTY = {"security-forces": "security forces", "armed-group": "armed group",
+          "foreign-nationals": "foreign nationals", "all": "all parties",
+          "unspecified": "party not stated", "201st-base": "201st base",
+          "casa-1000": "CASA-1000", "ngo": "NGO", "rub": "roubles", "gwh": "GWh",
+          "km2": "km²", "tajik-forces-gbao": "Tajik forces in GBAO",
+          "militants-northern-afghanistan": "militants, northern Afghanistan",
+          "gas-pipeline-line-d": "gas pipeline Line D", "sangtuda-1": "Sangtuda-1",
+          "sangtuda-2": "Sangtuda-2", "kyrgyz-tajik-border": "Kyrgyz–Tajik border",
+          "TJ": "Tajikistan", "KG": "Kyrgyzstan", "AF": "Afghanistan", "RU": "Russia",
+          "UZ": "Uzbekistan", "CN": "China", "IN": "India", "US": "United States", "IR": "Iran"}
+
+
+ACRONYMS = {"gbao": "GBAO", "csto": "CSTO", "cis": "CIS", "crrf": "CRRF", "eeu": "EEU",
+            "casa": "CASA", "kg": "KG", "tj": "TJ", "adb": "ADB", "us": "US", "rusal": "RUSAL",
+            "talco": "TALCO", "un": "UN", "eu": "EU", "osce": "OSCE", "wb": "WB", "hpp": "HPP",
+            "irpt": "IRPT", "fsb": "FSB", "sco": "SCO", "mw": "MW", "usd": "US$", "cst": "CST",
+            "crdf": "CRDF", "corf": "CORF", "mlrs": "MLRS", "s300": "S-300", "pk": "PK",
+            "aiib": "AIIB", "edb": "EDB", "rap": "RAP", "ta": "TA", "pla": "PLA", "iaf": "IAF",
+            "iom": "IOM", "bomca": "BOMCA", "omon": "OMON", "mvd": "MVD", "gknb": "GKNB",
+            "ukraine": "Ukraine", "india": "India", "china": "China", "russia": "Russia"}
+
+
+def pretty(slug, capital: bool = False) -> str:
+    """A slug as words: 'tajik-forces-gbao' → 'tajik forces GBAO' ('Rogun' with `capital`)."""
+    slug = str(slug)
+    words = PRETTY.get(slug) or " ".join(ACRONYMS.get(w, w) for w in
+                                         slug.replace("_", "-").split("-"))
+    return words[:1].upper() + words[1:] if capital else words
+
+
+@dataclass
+class Chart:
+    """A drawn figure and the words that go with it."""
+
+    fig: Figure
+    title: str
+    caption: str
+    alt: str
+    source_ids: list[str] = field(default_factory=list)
+
+
+def styled(func):
+    """Run a chart function inside the report's matplotlib style."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        with matplotlib.style.context(STYLE):
+            return func(*args, **kwargs)
+    return wrapper
+
+
+def new_figure(height: float, width: float = WIDTH, **subplots) -> tuple[Figure, object]:
+    """A figure outside pyplot (never shown by accident) and its axes."""
+    fig = Figure(figsize=(width, height))
+    FigureCanvasAgg(fig)
+    return fig, (fig.subplots(**subplots) if subplots else fig.add_subplot())
+
+
+def set_title(fig: Figure, title: str, width: int = 88) -> str:
+    """Left-aligned bold title (wrapped) at the top of the figure."""
+    fig.suptitle(textwrap.fill(title, width), x=0.0, ha="left", fontsize=9.5,
+                 fontweight="bold")
+    return title
+
+
+def shorten(text: str, limit: int = 42) -> str:
+    """`text` cut to `limit` characters with an ellipsis."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def count_axis(axis, values) -> None:
+    """A count axis: symmetric-log (0 stays visible) when values span over 20×, else linear.
+
+    Log ticks at 1-2-5 steps, or only at powers of ten when the values span over 10,000×.
+    """
+    values = [v for v in values if v is not None and not pd.isna(v)]
+    top = max(values, default=1)
+    positive = [v for v in values if v > 0]
+    if positive and top / min(positive) > 20:
+        getattr(axis.axes, f"set_{axis.axis_name}scale")("symlog", linthresh=1, linscale=0.4)
+        steps = (1,) if top / min(positive) > 1e4 else (1, 2, 5)
+        ticks = [0] + [m * 10 ** e for e in range(9) for m in steps if m * 10 ** e <= top * 3]
+        axis.set_major_locator(ticker.FixedLocator(ticks))
+        axis.set_minor_locator(ticker.NullLocator())
+        axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: short_number(v)))
+    else:
+        axis.set_major_locator(ticker.MaxNLocator(nbins="auto", integer=True))
+        axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+
+
+def short_number(value: float) -> str:
+    """'500', '2k', '1.2M': tick labels that fit a crowded log axis."""
+    for size, suffix in ((1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
+
+
+def glyph(ax, pos: float, row, value_axis: str = "x", color: str = "black",
+          alpha: float = 1.0, size: float = 5.0) -> None:
+    """Draw one qualified figure at `pos` on the other axis.
+
+    exact: filled dot; about: open dot; range: bar low–high (dot at best if stated);
+    at_least/more_than: a tick at low and an arrow towards higher values (open-ended);
+    up_to/fewer_than: a tick at high and an arrow towards lower values. Arrows have a
+    fixed length in points, so they read the same on linear and log axes.
+    """
+    q = row["qualifier"]
+    low, best, high = (None if pd.isna(row[c]) else float(row[c]) for c in ("low", "best", "high"))
+
+    def xy(v):
+        return (v, pos) if value_axis == "x" else (pos, v)
+
+    def dot(v, filled):
+        ax.plot(*xy(v), marker="o", ms=size, color=color, alpha=alpha, linestyle="none",
+                markerfacecolor=color if filled else "white", markeredgewidth=1.1, zorder=3)
+
+    if q in ("exact", "about"):
+        dot(best, q == "exact")
+    elif q == "range":
+        ax.plot(*zip(xy(low), xy(high)), color=color, alpha=alpha, lw=2.6,
+                solid_capstyle="butt", zorder=2)
+        for v in (low, high):
+            ax.plot(*xy(v), marker="|" if value_axis == "x" else "_", ms=size + 1.5,
+                    color=color, alpha=alpha, zorder=2)
+        if best is not None:
+            dot(best, True)
+    else:
+        start = low if q in OPEN_UP else high
+        sign = 1 if q in OPEN_UP else -1
+        offset = (sign * ARROW_PT, 0) if value_axis == "x" else (0, sign * ARROW_PT)
+        ax.annotate("", xy=xy(start), xytext=offset, textcoords="offset points",
+                    arrowprops={"arrowstyle": "<|-,head_length=0.45,head_width=0.22",
+                                "color": color, "alpha": alpha, "lw": 1.5, "shrinkA": 0,
+                                "shrinkB": 0},
+                    zorder=3)
+        ax.plot(*xy(start), marker="|" if value_axis == "x" else "_", ms=size + 2, color=color,
+                alpha=alpha, markeredgewidth=1.6, linestyle="none", zorder=3)
+
+
+def value_label(ax, pos: float, row, color: str = "#333333", alpha: float = 1.0) -> None:
+    """The stated figure ('≥30', '~200') just right of its glyph on a horizontal value axis."""
+    q = row["qualifier"]
+    if q in OPEN_UP:
+        anchor, gap = float(row["low"]), ARROW_PT + 3
+    else:
+        anchor = next(float(row[c]) for c in ("high", "best", "low") if not pd.isna(row[c]))
+        gap = 5
+    ax.annotate(derive.stated(row), xy=(anchor, pos), xytext=(gap, 0), textcoords="offset points",
+                va="center", ha="left", fontsize=7, color=color, alpha=alpha)
+
+
+def arrow_marker(angle: float) -> MplPath:
+    """A '|→' marker (tick, shaft, filled head) pointing at `angle` degrees (0: right)."""
+    vertices = [(-1, -0.5), (-1, 0.5), (-1, 0), (0.2, 0), (0.2, 0.35), (1, 0), (0.2, -0.35),
+                (0.2, 0.35)]
+    codes = [MplPath.MOVETO, MplPath.LINETO, MplPath.MOVETO, MplPath.LINETO, MplPath.MOVETO,
+             MplPath.LINETO, MplPath.LINETO, MplPath.CLOSEPOLY]
+    path = MplPath(vertices, codes)
+    return path.transformed(Affine2D().rotate_deg(angle))
+
+
+def legend(fig: Figure, frame: pd.DataFrame, value_axis: str = "x") -> None:
+    """Legend below the figure: claimant types present (colour), qualifiers present (shape)."""
+    types = [t for t in CLAIMANT_COLORS if t in set(frame["claimant_type"])]
+    handles = [Line2D([], [], color=CLAIMANT_COLORS[t], marker="s", linestyle="none", ms=6,
+                      label=pretty(t)) for t in types]
+    present = set(frame["qualifier"])
+    up, down = (arrow_marker(0), arrow_marker(180)) if value_axis == "x" else \
+        (arrow_marker(90), arrow_marker(270))
+    shapes = [("exact", {"marker": "o"}, "exact"),
+              ("about", {"marker": "o", "markerfacecolor": "white"}, "about"),
+              ("range", {"marker": "_" if value_axis == "x" else "|", "ms": 9,
+                         "markeredgewidth": 2.6}, "stated range"),
+              ("at_least", {"marker": up, "ms": 12}, "at least / more than"),
+              ("up_to", {"marker": down, "ms": 12}, "up to / fewer than")]
+    alias = {"more_than": "at_least", "fewer_than": "up_to"}
+    present = {alias.get(q, q) for q in present}
+    handles += [Line2D([], [], color="black", linestyle="none", label=label,
+                       **{"ms": 5, "markeredgewidth": 1.1, **style})
+                for q, style, label in shapes if q in present]
+    if (frame["reliability"] == "low").any():
+        handles.append(Line2D([], [], color="black", alpha=LOW_ALPHA, marker="o",
+                              linestyle="none", ms=5, label="paler: low reliability"))
+    fig.legend(handles=handles, loc="outside lower left", ncols=min(len(handles), 5),
+               title="Colour: who made the claim.  Shape: how the figure is stated.",
+               alignment="left", columnspacing=1.2, handletextpad=0.3)
+
+
+def publish(chart: Chart, *, notebook: str, name: str, tables, params: dict):
+    """Save and show `chart` with its caption, alt text and Source line."""
+    return output.publish_figure(chart.fig, notebook=notebook, name=name, caption=chart.caption,
+                                 alt=chart.alt, source_ids=chart.source_ids,
+                                 sources=tables.sources, params=params)
+
+
+def publisher(notebook: str, tables, params: dict):
+    """`publish` with the notebook's name, tables and parameters filled in: show(chart, name)."""
+    def show(chart: Chart, name: str):
+        return publish(chart, notebook=notebook, name=name, tables=tables, params=params)
+    return show

@@ -1,0 +1,99 @@
+"""Official against the highest non-official figure, per event and party, with the ratio."""
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from .. import derive, select
+from .base import (
+    CLAIMANT_COLORS,
+    OKABE_ITO,
+    Chart,
+    count_axis,
+    new_figure,
+    pretty,
+    set_title,
+    shorten,
+    styled,
+)
+
+OTHER = OKABE_ITO["orange"]
+
+
+@styled
+def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: str = "best",
+                      outcome: str = "killed") -> Chart:
+    """One row per (event, party) where both official and other claimants give a figure.
+
+    Dots: the highest official figure and the highest non-official one (using `estimate`
+    where a claim states several); the label on the right is their ratio.
+    """
+    frame = claims[claims["outcome"] == outcome]
+    pairs = derive.compare(frame, estimate)
+    start = events.set_index("event_id")["start_date_from"]
+    names = events.set_index("event_id")["name"]
+    pairs = pairs.assign(start=pairs["event_id"].map(start)).sort_values(
+        ["start", "event_id", "party"], kind="stable").reset_index(drop=True)
+    by_id = claims.set_index("claim_id")
+    fig, ax = new_figure(1.3 + 0.26 * len(pairs))
+    labels = []
+    for i, row in pairs.iterrows():
+        y = -i
+        ax.plot([row["official"], row["other"]], [y, y], color="#bbbbbb", lw=2.2, zorder=1,
+                solid_capstyle="butt")
+        ax.plot(row["official"], y, "o", color=CLAIMANT_COLORS["official"], ms=6, zorder=3)
+        ax.plot(row["other"], y, "o", color=OTHER, ms=6, zorder=3)
+        for side, claim, offset, ha in (("official", row["official_claim"], -6, "right"),
+                                        ("other", row["other_claim"], 6, "left")):
+            if row["official"] > row["other"]:
+                offset, ha = -offset, {"right": "left", "left": "right"}[ha]
+            ax.annotate(derive.stated(by_id.loc[claim]), (row[side], y), xytext=(offset, 0),
+                        textcoords="offset points", ha=ha, va="center", fontsize=7,
+                        color="#333333")
+        ratio = "official: 0" if pd.isna(row["ratio"]) else f"×{row['ratio']:.1f}"
+        ax.annotate(ratio, (1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0),
+                    textcoords="offset points", ha="left", va="center", fontsize=7.5,
+                    fontweight="bold")
+        labels.append(f"{shorten(names.get(row['event_id'], row['event_id']), 30)} · "
+                      f"{pretty(row['party'])}")
+    ax.annotate("ratio", (1.0, 0.5), xycoords=("axes fraction", "data"), xytext=(4, 2),
+                textcoords="offset points", ha="left", va="bottom", fontsize=7, color="#555555")
+    values = list(pairs["official"]) + list(pairs["other"])
+    count_axis(ax.xaxis, values)
+    top = max(values)
+    ax.set_xlim(left=0, right=top * (4 if ax.get_xscale() == "symlog" else 1.3))
+    ax.set_yticks([-i for i in range(len(pairs))], labels)
+    ax.set_ylim(-len(pairs) + 0.4, 0.6)
+    ax.tick_params(axis="y", length=0)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"People {outcome}: {estimate} figure of each claim"
+                  + (" (log scale)" if ax.get_xscale() == "symlog" else ""))
+    fig.legend(handles=[
+        Line2D([], [], marker="o", color=CLAIMANT_COLORS["official"], linestyle="none",
+               label="highest official figure"),
+        Line2D([], [], marker="o", color=OTHER, linestyle="none",
+               label="highest non-official figure (media, NGO, local, other)")],
+        loc="outside lower left", ncols=2)
+    title = _title(pairs)
+    set_title(fig, title)
+    caption = (f"For each event and party where both sides gave a figure for the {outcome}, the "
+               "highest official claim (blue) against the highest claim by anyone else "
+               "(orange), labelled as stated; bold: how many times larger the non-official "
+               f"figure is. Where a claim states several figures, its {estimate} one is used "
+               "(else the one it states). Claims are compared like for like; parts are never "
+               "added up.")
+    alt = f"{title}. " + " ".join(
+        f"{lab}: official {derive.number(r['official'])}, non-official {derive.number(r['other'])}."
+        for lab, (_, r) in zip(labels, pairs.iterrows()))
+    ids = list(pairs["official_claim"]) + list(pairs["other_claim"])
+    return Chart(fig, title, caption, alt, select.source_ids(by_id.loc[ids].reset_index()))
+
+
+def _title(pairs: pd.DataFrame) -> str:
+    ratios = pairs["ratio"].dropna().astype(float)
+    higher = int((pairs["other"] > pairs["official"]).sum())
+    text = (f"Non-official tolls exceed the official ones in {higher} of {len(pairs)} "
+            "like-for-like comparisons")
+    if not ratios.empty and ratios.max() > 1:
+        text += f", by up to ×{ratios.max():.1f}"
+    return text

@@ -1,0 +1,125 @@
+"""How an event's toll changed with the date each claim was reported."""
+from __future__ import annotations
+
+import pandas as pd
+from matplotlib import ticker
+
+from .. import derive, select
+from .base import (
+    CLAIMANT_COLORS,
+    LOW_ALPHA,
+    Chart,
+    count_axis,
+    glyph,
+    legend,
+    new_figure,
+    pretty,
+    set_title,
+    styled,
+)
+from .ranges import PARTIES
+
+DAY_TICKS = [(0, "same day"), (1, "1 day"), (7, "1 week"), (30, "1 month"), (365, "1 year"),
+             (3652, "10 years")]
+
+
+def dated_events(claims: pd.DataFrame, outcome: str = "killed") -> list[str]:
+    """Events whose `outcome` claims were reported on at least two different dates."""
+    frame = claims[claims["outcome"] == outcome]
+    counts = frame.groupby("event_id")["reported_on"].nunique()
+    return sorted(counts[counts >= 2].index)
+
+
+@styled
+def toll_over_time(claims: pd.DataFrame, event: pd.Series, *, estimate: str = "best",
+                   outcome: str = "killed") -> Chart:
+    """One panel per party: each claim at the days between the event and its report.
+
+    x is symmetric-log days after the event's start (a claim dated only to a year or
+    month sits at the end of that interval, with a line back to its start); y is the
+    figure as stated. A step line follows the official figure as it stood.
+    """
+    frame = claims[(claims["event_id"] == event["event_id"]) & (claims["outcome"] == outcome)]
+    start = event["start_date_from"]
+    frame = frame.assign(
+        day_to=(frame["reported_on_to"] - start).dt.days.clip(lower=0),
+        day_from=(frame["reported_on_from"] - start).dt.days.clip(lower=0),
+        value=derive.figure(frame, estimate))
+    parties = [p for p in PARTIES if p in set(frame["party"])]
+    fig, axes = new_figure(0.9 + 1.25 * len(parties), nrows=len(parties), ncols=1, sharex=True,
+                           squeeze=False)
+    axes = axes[:, 0]
+    for ax, party in zip(axes, parties):
+        rows = frame[frame["party"] == party].sort_values(["day_to", "claim_id"])
+        _panel(ax, rows, party)
+    top = float(frame["day_to"].max())
+    ticks = [(d, label) for d, label in DAY_TICKS if d <= max(top * 1.5, 30)]
+    last = axes[-1]
+    last.set_xscale("symlog", linthresh=1, linscale=0.5)
+    last.set_xlim(-0.3, max(top * 1.6, 10))
+    last.xaxis.set_major_locator(ticker.FixedLocator([d for d, _ in ticks]))
+    last.xaxis.set_major_formatter(ticker.FixedFormatter([label for _, label in ticks]))
+    last.xaxis.set_minor_locator(ticker.NullLocator())
+    last.set_xlabel(f"Time between the event's start ({event['start_date']}) and the claim's "
+                    "report (log scale)")
+    legend(fig, frame, value_axis="y")
+    title = _title(frame, event["name"], outcome)
+    set_title(fig, title)
+    caption = ("Each mark is one claim, placed at how long after the event it was reported; "
+               "claims dated only to a month or a year sit at the end of that period, with a "
+               "thin line back to its start. Filled dots are exact, open dots approximate; "
+               "arrows mark open-ended figures (up: “at least”, down: “up to”), bars stated "
+               "ranges. The grey step line follows the highest official figure known at each "
+               "point. Colour: claimant type.")
+    alt = (f"{title}. " + " ".join(
+        f"{pretty(p, capital=True)}: " + ", ".join(
+            f"{derive.stated(r)} by {r['claimant']} on {r['reported_on']}"
+            for _, r in frame[frame["party"] == p].sort_values("day_to").iterrows()) + "."
+        for p in parties))
+    return Chart(fig, title, caption, alt, select.source_ids(frame))
+
+
+def _panel(ax, rows: pd.DataFrame, party: str) -> None:
+    for _, row in rows.iterrows():
+        color = CLAIMANT_COLORS[row["claimant_type"]]
+        alpha = LOW_ALPHA if row["reliability"] == "low" else 1.0
+        if row["day_from"] < row["day_to"]:
+            ax.plot([row["day_from"], row["day_to"]], [row["value"]] * 2, color=color,
+                    alpha=0.35 * alpha, lw=1, zorder=1)
+        glyph(ax, row["day_to"], row, value_axis="y", color=color, alpha=alpha)
+    official = rows[rows["claimant_type"] == "official"]
+    if len(official) > 1:
+        running = official["value"].astype(float).cummax()
+        ax.step(list(official["day_to"]), list(running), where="post", color="#777777", lw=0.9,
+                zorder=0)
+    values = pd.concat([rows[c] for c in ("low", "best", "high")]).dropna().astype(float)
+    count_axis(ax.yaxis, list(values))
+    low, high = float(values.min()), float(values.max())
+    if ax.get_yscale() == "symlog":
+        ax.set_ylim(0, high * 4)
+    else:
+        pad = max((high - low) * 0.35, high * 0.25, 1)
+        ax.set_ylim(max(low - pad, 0) if low > 0 else -0.5, high + pad)
+    ax.set_ylabel(f"Killed: {pretty(party)}", fontsize=7.5)
+    ax.grid(axis="x", visible=True)
+    ax.grid(axis="y", visible=True)
+
+
+def _title(frame: pd.DataFrame, name: str, outcome: str) -> str:
+    what = "death-toll claims" if outcome == "killed" else f"claims ({outcome})"
+    parts = [(f"{name}: {len(frame)} {what} reported over "
+             f"{_span(frame['day_to'].max())}")]
+    for label, rows in (("official", frame[frame["claimant_type"] == "official"]),
+                        ("other", frame[frame["claimant_type"] != "official"])):
+        if not rows.empty:
+            top = rows.sort_values(["value", "claim_id"], ascending=[False, True]).iloc[0]
+            parts.append(f"highest {label} figure {derive.stated(top)} ({pretty(top['party'])})")
+    return "; ".join(parts)
+
+
+def _span(days: float) -> str:
+    if days >= 730:
+        return f"{days / 365.25:.0f} years"
+    if days >= 60:
+        return f"{days / 30.4:.0f} months"
+    return f"{days:.0f} days"

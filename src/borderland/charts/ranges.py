@@ -1,0 +1,243 @@
+"""Every claim about one event side by side: its range, best value and qualifier."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .. import derive, select
+from ..schema import TABLES
+from .base import (
+    CLAIMANT_COLORS,
+    LOW_ALPHA,
+    Chart,
+    count_axis,
+    glyph,
+    legend,
+    new_figure,
+    pretty,
+    set_title,
+    shorten,
+    styled,
+    value_label,
+)
+
+OUTCOMES = TABLES["casualty_claims"].column("outcome").allowed
+PARTIES = TABLES["casualty_claims"].column("party").allowed
+
+
+ROW_IN = 0.15  # inches per row
+REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability"]
+
+
+def _groups(frame: pd.DataFrame, by: tuple[str, ...],
+            order: dict[str, list] | None = None) -> list[tuple[tuple, pd.DataFrame]]:
+    """Groups in schema order (outcome, party; `order` for other columns)."""
+    order = {"outcome": list(OUTCOMES), "party": list(PARTIES), **(order or {})}
+
+    def rank(key):
+        return tuple((order[c].index(v), "") if c in order and v in order[c] else (999, str(v))
+                     for c, v in zip(by, key))
+
+    grouped = [(k if isinstance(k, tuple) else (k,), g) for k, g in
+               frame.groupby(list(by), sort=False, dropna=False)]
+    grouped.sort(key=lambda item: rank(item[0]))
+    return grouped
+
+
+def repeats(group: pd.DataFrame) -> list[tuple[pd.Series, pd.DataFrame]]:
+    """Claims stating the very same figure, same way, by the same type of claimant at the
+    same reliability, as (first claim, all of them), in order of first report."""
+    ident = "claim_id" if "claim_id" in group else "deployment_id"
+    ordered = group.sort_values(["reported_on_from", ident])
+    return [(rows.iloc[0], rows) for _, rows in
+            ordered.groupby(REPEAT_KEY, sort=False, dropna=False)]
+
+
+def _row_label(rows: pd.DataFrame, width: int) -> str:
+    """'Claimant +n · first date' ('…last year' when the repeats run on)."""
+    first = rows.iloc[0]
+    name = shorten(first["claimant"], width)
+    if len(rows) > 1:
+        name += f" +{len(rows) - 1}"
+    last = rows.sort_values("reported_on_to").iloc[-1]["reported_on"]
+    when = first["reported_on"]
+    if last != when:
+        when += f"…{last[:4]}" if last[:4] != when[:4] else "…"
+    return f"{name} · {when}"
+
+
+def _group_label(key: tuple, limit: int = 90) -> str:
+    return shorten(pretty(" · ".join(pretty(v) for v in key), capital=True), limit)
+
+
+def _split_by_country(frame: pd.DataFrame, by: tuple[str, ...]) -> bool:
+    """True when one group holds claims about people of different countries."""
+    if "country" not in frame:
+        return False
+    return bool((frame.groupby(list(by))["country"].nunique() > 1).any())
+
+
+@styled
+def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("outcome", "party"),
+                 order: dict[str, list] | None = None, noun: str = "people",
+                 title: str | None = None) -> Chart:
+    """One row per figure stated, grouped by `by`, coloured by claimant type.
+
+    Claims repeating the same figure (same qualifier, claimant type and reliability)
+    share a row labelled with the first claimant, '+n' others and the dates reported.
+    `subject` names what the claims are about (title, alt text); `order` orders groups of
+    columns other than outcome and party; `noun`: what the figures count.
+    """
+    if _split_by_country(frame, by):
+        by = (*by, "country")
+        frame = frame.assign(country=frame["country"].fillna("country not stated"))
+    groups = [(key, repeats(group)) for key, group in _groups(frame, by, order)]
+    height = sum(len(lines) + 1.4 for _, lines in groups)
+    fig, ax = new_figure(1.5 + ROW_IN * height)
+    _draw_rows(ax, groups, height)
+    values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
+    count_axis(ax.xaxis, list(values))
+    ax.set_xlim(left=0 if values.min() >= 0 else None, right=float(values.max()) * 3.2
+                if ax.get_xscale() == "symlog" else float(values.max()) * 1.35)
+    ax.set_xlabel(f"Number of {noun} stated by each claim"
+                  + (" (log scale)" if ax.get_xscale() == "symlog" else ""))
+    legend(fig, frame)
+    title = title or _title(frame, subject, noun)
+    set_title(fig, title)
+    return Chart(fig, title, _caption(noun), _alt(groups, by, frame, subject),
+                 select.source_ids(frame))
+
+
+def _draw_rows(ax, groups: list, height: float) -> None:
+    """Rows top down; each group's heading is written inside the plot, above its rows."""
+    ticks, labels = [], []
+    pos = 0.0
+    for key, lines in groups:
+        ax.annotate(_group_label(key), (0, pos), xycoords=("axes fraction", "data"),
+                    xytext=(3, 0), textcoords="offset points", fontsize=7.5,
+                    fontweight="bold", va="center", ha="left")
+        pos -= 1
+        for row, members in lines:
+            color = CLAIMANT_COLORS[row["claimant_type"]]
+            alpha = LOW_ALPHA if row["reliability"] == "low" else 1.0
+            glyph(ax, pos, row, color=color, alpha=alpha)
+            value_label(ax, pos, row, alpha=alpha)
+            ticks.append(pos)
+            labels.append(_row_label(members, 32))
+            pos -= 1
+        pos -= 0.4
+    ax.set_ylim(-height + 0.6, 0.8)
+    ax.set_yticks(ticks, labels)
+    ax.tick_params(axis="y", length=0, labelsize=7)
+    ax.grid(axis="y", visible=False)
+
+
+def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
+    people = frame["claimant"].nunique()
+    who = (f"{subject}: {len(frame)} claim{'s' * (len(frame) > 1)} from {people} "
+           f"claimant{'s' * (people > 1)}")
+    killed = frame[frame["outcome"] == "killed"] if "outcome" in frame else frame
+    if killed.empty:
+        return who
+    values = pd.concat([killed[c] for c in ("low", "best", "high")]).dropna()
+    what = "death tolls" if "outcome" in frame else "figures"
+    if values.min() == values.max():
+        return f"{who}; every {what[:-1]} stated is {derive.number(values.min())} {noun}"
+    return f"{who}; {what} stated run from {derive.number(values.min())} to {derive.number(values.max())} {noun}"
+
+
+def _caption(noun: str) -> str:
+    return ("Each row is one figure as claimed: who said it and when it was reported "
+            "(“+n”: n more claimants of the same type repeating the same figure, with the "
+            "span of dates). Filled dots are exact figures, open dots approximate ones, bars "
+            "stated ranges; arrows mark open-ended figures (“at least”, “up to”) and point "
+            f"where the number of {noun} may lie. The stated figure is printed beside each row. "
+            "Colour shows the type of claimant; paler rows are rated low reliability. Claims "
+            "are never summed or averaged; parts of a total appear in their own group.")
+
+
+def _alt(groups, by, frame, subject) -> str:
+    parts = [f"Chart of {len(frame)} claims about {subject}, grouped by {' and '.join(by)}."]
+    for key, lines in groups:
+        figures = ", ".join(
+            f"{derive.stated(row)} ({row['claimant']}" + (f" and {len(m) - 1} more" if len(m) > 1
+                                                   else "") + f", {row['reported_on']})"
+            for row, m in lines)
+        parts.append(f"{_group_label(key)}: {figures}.")
+    return " ".join(parts)
+
+
+@styled
+def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
+           order: dict[str, list] | None = None, noun: str = "people") -> Chart:
+    """One row per group (e.g. event · outcome): all its claims on that row.
+
+    Claims stating the same figure the same way share a mark; marks are stacked a
+    little apart in order of first report, and a thin grey line shows the spread from
+    the lowest to the highest figure stated (a span of claims, not an estimate).
+    """
+    groups = [(key, repeats(group)) for key, group in _groups(frame, by, order)]
+    fig, ax = new_figure(1.5 + 0.24 * len(groups))
+    ticks, labels = [], []
+    for index, (key, lines) in enumerate(groups):
+        pos = -index
+        values = pd.concat([m[c] for _, m in lines for c in ("low", "best", "high")]).dropna()
+        ax.plot([float(values.min()), float(values.max())], [pos, pos], color="#cccccc",
+                lw=5, solid_capstyle="round", zorder=1)
+        step = 0.44 / max(len(lines) - 1, 1)
+        for i, (row, _) in enumerate(lines):
+            offset = 0.22 - i * step if len(lines) > 1 else 0.0
+            glyph(ax, pos + offset, row, color=CLAIMANT_COLORS[row["claimant_type"]],
+                  alpha=LOW_ALPHA if row["reliability"] == "low" else 1.0, size=4)
+        count = sum(len(m) for _, m in lines)
+        ax.annotate(f"{count} claim{'s' if count > 1 else ''}: {_span_text(lines)}", (1.0, pos),
+                    xycoords=("axes fraction", "data"), xytext=(4, 0),
+                    textcoords="offset points", fontsize=7, va="center")
+        ticks.append(pos)
+        labels.append(_group_label(key, 52))
+    values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
+    count_axis(ax.xaxis, list(values))
+    ax.set_xlim(left=0, right=float(values.max()) * (3.2 if ax.get_xscale() == "symlog" else 1.35))
+    ax.set_yticks(ticks, labels)
+    ax.set_ylim(-len(groups) + 0.4, 0.6)
+    ax.tick_params(axis="y", length=0, labelsize=7)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(f"Number of {noun} stated by each claim"
+                  + (" (log scale)" if ax.get_xscale() == "symlog" else ""))
+    legend(fig, frame)
+    title = f"{subject}: {len(frame)} claims in {len(groups)} groups"
+    ratios = [_ratio(lines) for _, lines in groups]
+    ratios = [r for r in ratios if r]
+    if ratios:
+        title = (f"{subject}: {len(frame)} claims in {len(groups)} groups; the highest figure "
+                 f"in a group is up to {max(ratios):,.0f} times the lowest")
+    set_title(fig, title)
+    caption = ("One row per group; each mark is one figure as claimed (the same figure "
+               "repeated by claimants of one type shares a mark), stacked in order of first "
+               "report. The grey bar runs from the lowest to the highest figure stated: it shows "
+               "how far claims disagree, not a range anyone gave. Marks as in the other claim "
+               "charts; on the right, the number of claims and the lowest and highest figures "
+               "as stated.")
+    alt = f"{title}. " + " ".join(f"{_group_label(k)}: {_span_text(lines)}." for k, lines in groups)
+    return Chart(fig, title, caption, alt, select.source_ids(frame))
+
+
+def _extremes(lines):
+    """The claims stating the lowest and the highest figure of a group."""
+    rows = [row for row, _ in lines]
+    lowest = min(rows, key=lambda r: min(float(r[c]) for c in ("low", "best", "high")
+                                         if not pd.isna(r[c])))
+    highest = max(rows, key=lambda r: max(float(r[c]) for c in ("low", "best", "high")
+                                          if not pd.isna(r[c])))
+    return lowest, highest
+
+
+def _span_text(lines) -> str:
+    lowest, highest = _extremes(lines)
+    return derive.stated(lowest) if lowest is highest else f"{derive.stated(lowest)} to {derive.stated(highest)}"
+
+
+def _ratio(lines) -> float | None:
+    lowest, highest = _extremes(lines)
+    low = min(float(lowest[c]) for c in ("low", "best", "high") if not pd.isna(lowest[c]))
+    high = max(float(highest[c]) for c in ("low", "best", "high") if not pd.isna(highest[c]))
+    return high / low if low > 0 and high > low else None

@@ -1,0 +1,193 @@
+"""Chart helpers on tiny frames: words, sources, qualifier marks, layout, identical bytes."""
+from __future__ import annotations
+
+import itertools
+
+import matplotlib
+import pytest
+from matplotlib.patches import FancyArrowPatch
+from rows import claim, dataset, deployment, milestone
+
+from borderland import output, select
+from borderland.charts import base, dumbbell, evolution, gantt, ranges, series, timeline
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    return dataset(
+        tmp_path_factory.mktemp("charts"),
+        claims=[claim(10, qualifier="at_least", best="", low="30", party="civilians",
+                      claimant_type="media", reported_on="2012-08"),
+                claim(11, qualifier="range", best="", low="18", high="23",
+                      party="security-forces", claimant_type="ngo", reported_on="2013-10"),
+                claim(12, party="civilians", best="1", claimant="Prosecutor <b>&",
+                      reported_on="2012-07-28"),
+                claim(13, party="all", best="41", reliability="low", reported_on="2025")],
+        deployments=[deployment(10, status="planned", qualifier="exact", best="9000",
+                                date="2020", reported_on="2015-04"),
+                     deployment(11, date="2022-01-24", date_precision="day", best="7000",
+                                reported_on="2022-01-25"),
+                     deployment(12, date="2004-10", date_precision="month", best="",
+                                low="5000", qualifier="more_than", reported_on="2004-10")],
+        milestones=[milestone(10, stated_on="2014", date="2016"),
+                    milestone(11, stated_on="2016", date="2019"),
+                    milestone(12, status="actual", date="2019-09-09", date_precision="day",
+                              stated_on="2019-09-09"),
+                    milestone(13, subject="casa-1000", milestone="commercial-operation",
+                              kind="commissioning", date="2016", stated_on="2013"),
+                    milestone(14, subject="casa-1000", milestone="commercial-operation",
+                              kind="commissioning", date="2027", stated_on="2025"),
+                    milestone(15, subject="casa-1000", milestone="cost-estimate", kind="cost",
+                              value="1000000000", unit="usd", date="2011", stated_on="2011"),
+                    milestone(16, subject="casa-1000", milestone="cost-estimate", kind="cost",
+                              value="1200000000", unit="usd", date="2016", stated_on="2016"),
+                    *(milestone(20 + i, track="basing", subject="csto", kind="summit",
+                                milestone=f"summit-number-{i}", status="actual",
+                                date=f"201{i}", stated_on=f"201{i}") for i in range(8))])
+
+
+@pytest.fixture(scope="module")
+def claims(tables):
+    return select.claims(tables, {})
+
+
+def events(tables):
+    return tables.events.set_index("event_id", drop=False)
+
+
+def build_all(tables, claims, only: tuple[str, ...] = ()) -> dict:
+    """Every chart helper (or those named in `only`) once, on the test data."""
+    milestones = select.milestones(tables, {})
+    energy = milestones[milestones["track"] == "energy"]
+    makers = {
+        "ranges": lambda: ranges.claim_ranges(claims[claims["outcome"] == "killed"],
+                                              "Fixture event"),
+        "spread": lambda: ranges.spread(claims.assign(event="Fixture event"), "Everything",
+                                        by=("event", "party")),
+        "evolution": lambda: evolution.toll_over_time(claims, events(tables).loc["event-one"]),
+        "dumbbell": lambda: dumbbell.official_vs_other(claims, tables.events),
+        "overview": lambda: timeline.overview(
+            events=tables.events, claims=claims, deployments=tables.deployments,
+            milestones=milestones, tracks=["violence", "deployments", "basing", "energy"],
+            as_of="2016"),
+        "swimlanes": lambda: timeline.swimlanes(milestones[milestones["track"] == "basing"],
+                                                subject="Basing"),
+        "gantt": lambda: gantt.slippage_gantt(energy),
+        "staircase": lambda: gantt.staircase(energy, gantt.staircase_steps(energy)),
+        "forces": lambda: series.forces_over_time(tables.deployments,
+                                                  [("201st-base", "personnel")]),
+        "costs": lambda: series.values_over_time(energy[energy["kind"] == "cost"]),
+    }
+    return {name: make() for name, make in makers.items() if not only or name in only}
+
+
+@pytest.fixture(scope="module")
+def charts(tables, claims):
+    return build_all(tables, claims)
+
+
+def test_every_chart_has_a_title_caption_alt_text_and_sources(charts, tables):
+    known = set(tables.sources["source_id"])
+    for name, chart in charts.items():
+        assert chart.title and chart.caption and chart.alt, name
+        assert chart.fig._suptitle is not None or chart.fig.texts, f"{name}: no title drawn"
+        assert chart.source_ids and set(chart.source_ids) <= known, name
+        assert all(ax.get_xlabel() or ax.get_ylabel() for ax in chart.fig.axes
+                   if ax.get_visible() and ax.has_data()), f"{name}: an axis without a label"
+
+
+def test_titles_state_findings_computed_from_the_rows(charts):
+    assert charts["dumbbell"].title.startswith("Non-official tolls exceed the official ones in")
+    assert "moved from 2016 to 2027" in charts["staircase"].title
+    assert "longest slip 10 years (CASA-1000" in charts["gantt"].title
+    assert "1 billion (2011) to US$1.2 billion (2016)" in charts["costs"].title
+
+
+def test_sources_are_the_documents_behind_the_rows_drawn(charts, claims):
+    rows = claims[claims["outcome"] == "killed"]
+    assert charts["ranges"].source_ids == select.source_ids(rows) == ["doc-a", "doc-late",
+                                                                      "outlet-b"]
+
+
+def test_figures_are_byte_identical_when_drawn_again(charts, tables, claims):
+    formats = {"ranges": ("svg", "png"), "overview": ("svg", "png"), "gantt": ("svg",),
+               "evolution": ("svg",)}
+    again = build_all(tables, claims, only=tuple(formats))
+    for name, fmts in formats.items():
+        for fmt in fmts:
+            first = output.figure_bytes(charts[name].fig, fmt)
+            assert first == output.figure_bytes(again[name].fig, fmt), f"{name}.{fmt}"
+            assert len(first) > 1000
+
+
+def one_claim(tables, qualifier: str, **values):
+    frame = select.claims(tables, {}).iloc[:1].copy()
+    for column in ("low", "best", "high"):
+        frame[column] = frame[column].astype("Int64")
+        frame.loc[:, column] = values.get(column)
+    return frame.assign(qualifier=qualifier)
+
+
+def marks(chart):
+    ax = chart.fig.axes[0]
+    arrows = [t for t in ax.texts if isinstance(getattr(t, "arrow_patch", None), FancyArrowPatch)]
+    open_dots = [ln for ln in ax.lines if ln.get_marker() == "o"
+                 and ln.get_markerfacecolor() in ("white", (1.0, 1.0, 1.0, 1.0))]
+    return arrows, open_dots
+
+
+def test_open_ended_figures_never_look_like_approximate_ones(tables):
+    at_least = ranges.claim_ranges(one_claim(tables, "at_least", low=30), "x")
+    about = ranges.claim_ranges(one_claim(tables, "about", best=30), "x")
+    up_to = ranges.claim_ranges(one_claim(tables, "up_to", high=30), "x")
+    arrows, dots = marks(at_least)
+    assert len(arrows) == 1 and not dots
+    arrows, dots = marks(about)
+    assert not arrows and len(dots) == 1
+    (up,), _ = marks(at_least)
+    (down,), _ = marks(up_to)
+    # the arrow head is drawn at the text end: right of the tick for "at least", left for "up to"
+    assert up.xyann[0] > 0 > down.xyann[0]
+    svgs = {output.figure_bytes(c.fig, "svg") for c in (at_least, about, up_to)}
+    assert len(svgs) == 3
+    assert "≥30" in at_least.alt and "~30" in about.alt and "≤30" in up_to.alt
+
+
+def test_timeline_labels_never_overlap(charts):
+    for name in ("swimlanes", "overview"):
+        fig = charts[name].fig
+        renderer = fig.canvas.get_renderer()
+        ax = fig.axes[0]
+        boxes = [t.get_window_extent(renderer) for t in ax.texts if t.get_text()]
+        assert len(boxes) >= 8 if name == "swimlanes" else boxes
+        for a, b in itertools.combinations(boxes, 2):
+            assert not a.overlaps(b.shrunk(0.95, 0.6)), f"{name}: labels overlap"
+
+
+def test_publish_writes_every_format_and_escapes_text(charts, tables, tmp_path, monkeypatch):
+    monkeypatch.setenv("BORDERLAND_FIG_ROOT", str(tmp_path))
+    show = base.publisher("02-casualties", tables, {"fig_dir": "figs",
+                                                    "fig_formats": ["svg", "png"]})
+    html = show(charts["ranges"], "ranges-test").data
+    for fmt in ("svg", "png"):
+        assert (tmp_path / "figs" / "02-casualties" / f"ranges-test.{fmt}").stat().st_size > 0
+    assert html.startswith('<figure class="bl-figure" id="fig-02-casualties-ranges-test">')
+    assert 'href="#source-doc-a"' in html and "Source:" in html
+    assert "Prosecutor &lt;b&gt;&amp;" in html and "<b>&" not in html
+
+
+def test_count_axis_switches_to_log_only_for_wide_spans():
+    _fig, ax = base.new_figure(2)
+    base.count_axis(ax.xaxis, [12, 30, 41])
+    assert ax.get_xscale() == "linear"
+    base.count_axis(ax.xaxis, [0, 1, 200])
+    assert ax.get_xscale() == "symlog"
+    assert base.short_number(1_200_000) == "1.2M" and base.short_number(2000) == "2k"
+
+
+def test_pretty_names():
+    assert base.pretty("tajik-forces-gbao") == "Tajik forces in GBAO"
+    assert base.pretty("casa-1000", capital=True) == "CASA-1000"
+    assert base.pretty("security-forces", capital=True) == "Security forces"

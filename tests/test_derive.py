@@ -1,0 +1,105 @@
+"""Values derived from selected rows (borderland.derive): nothing summed or averaged."""
+from __future__ import annotations
+
+import pytest
+from rows import claim, dataset, deployment, milestone
+
+from borderland import derive
+
+
+@pytest.fixture(scope="module")
+def tables(tmp_path_factory):
+    return dataset(
+        tmp_path_factory.mktemp("derive"),
+        claims=[claim(10, qualifier="at_least", best="", low="30", party="civilians",
+                      claimant_type="media"),
+                claim(11, qualifier="range", best="", low="18", high="23",
+                      party="security-forces", claimant_type="ngo"),
+                claim(12, qualifier="about", best="0", party="civilians"),
+                claim(13, party="civilians", best="1", reliability="low")],
+        deployments=[deployment(10, status="planned", qualifier="exact", best="9000",
+                                date="2020", reported_on="2015-04"),
+                     deployment(11, date="2022", best="7000", reported_on="2022"),
+                     deployment(12, date="2019", best="7500", reported_on="2019")],
+        milestones=[milestone(10, stated_on="2014", date="2016"),
+                    milestone(11, stated_on="2016", date="2019"),
+                    milestone(12, status="actual", date="2019-09-09", date_precision="day",
+                              stated_on="2019-09-09"),
+                    milestone(13, subject="casa-1000", date="2016", stated_on="2013"),
+                    milestone(14, subject="casa-1000", date="2027", stated_on="2025"),
+                    milestone(15, subject="casa-1000", milestone="cost-estimate", kind="cost",
+                              value="1000000000", unit="usd", date="2011", stated_on="2011"),
+                    milestone(16, track="basing", subject="201st-base", milestone="lease-end",
+                              kind="other", date="2042", stated_on="2013")])
+
+
+def by_id(frame, ident):
+    return frame.set_index("claim_id").loc[ident]
+
+
+def test_figure_prefers_the_estimate_then_what_the_claim_states(tables):
+    claims = tables.casualty_claims.set_index("claim_id")
+    best = derive.figure(claims, "best")
+    assert best["c0010"] == 30 and best["c0011"] == 18 and best["c0001"] == 42
+    high = derive.figure(claims, "high")
+    assert high["c0011"] == 23 and high["c0004"] == 30
+
+
+def test_stated_keeps_the_wording(tables):
+    c = tables.casualty_claims
+    assert [derive.stated(by_id(c, i)) for i in ("c0010", "c0011", "c0012", "c0004", "c0001")] \
+        == ["≥30", "18–23", "~0", "≤30", "42"]
+
+
+def test_compare_pairs_like_with_like_and_never_sums(tables):
+    pairs = derive.compare(tables.casualty_claims).set_index("party")
+    # civilians: official 1 (c0013) and ~0 (c0012) against media ≥30 and local ≤30
+    assert pairs.loc["civilians", "official"] == 1
+    assert pairs.loc["civilians", "other"] == 30
+    assert pairs.loc["civilians", "ratio"] == 30
+    # all parties: official 42 vs media ~200; the parts (12 soldiers) are not added
+    assert pairs.loc["all", "official"] == 42 and pairs.loc["all", "other"] == 200
+    # security forces: official 12 and the NGO's 18-23 range (best: its low end)
+    assert pairs.loc["security-forces", "other"] == 18
+    assert derive.compare(tables.casualty_claims.iloc[:0]).empty
+
+
+def test_compare_gives_no_ratio_against_an_official_zero(tables):
+    zero = tables.casualty_claims[tables.casualty_claims["claim_id"].isin(["c0012", "c0010"])]
+    pairs = derive.compare(zero)
+    assert pairs.loc[0, "official"] == 0 and derive.pd.isna(pairs.loc[0, "ratio"])
+
+
+def test_highest_credible_uses_the_best_rated_claims(tables):
+    top = derive.highest_credible(tables.casualty_claims).set_index("event_id")
+    # high-rated claims exist, so the medium-rated "about 200" does not count
+    assert top.loc["event-one", "reliability"] == "high"
+    assert top.loc["event-one", "value"] == 42
+
+
+def test_slippage_counts_from_the_end_of_the_first_target(tables):
+    slips = derive.slippage(tables.milestones).set_index("subject")
+    rogun = slips.loc["rogun"]
+    # first target 2016 (stated 2014); the fixture's earlier row carries a cost, not a date
+    assert rogun["first_target"] == "2016" and rogun["done"] and rogun["announcements"] == 2
+    assert rogun["slip_years"] == pytest.approx(2.7, abs=0.05)  # 2016-12-31 -> 2019-09-09
+    casa = slips.loc["casa-1000"]
+    assert not casa["done"] and casa["latest_target"] == "2027"
+    assert casa["slip_years"] == pytest.approx(10.0, abs=0.05)  # end of 2016 -> start of 2027
+    assert "cost-estimate" not in set(slips["milestone"])  # a planned cost is not a date
+
+
+def test_span_end_finds_the_latest_lease_date(tables):
+    assert derive.span_end(tables.milestones, "201st-base") == "2042"
+    assert derive.span_end(tables.milestones, "ayni") is None
+
+
+def test_plans_vs_reports_looks_only_after_the_target(tables):
+    plans = derive.plans_vs_reports(tables.deployments)
+    row = plans[plans["force"] == "201st-base"].iloc[0]
+    assert row["planned"] == "9,000" and row["later_count"] == 1 and row["later_max"] == 7000
+
+
+def test_number_drops_spurious_decimals():
+    assert derive.number(3900000000.0) == "3,900,000,000"
+    assert derive.number(5.5) == "5.5" and derive.number(0.77) == "0.77"
