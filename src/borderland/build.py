@@ -84,6 +84,7 @@ def build(options: Options, log=print) -> dict:
     key = build_key(names, options, code)
     if options.use_cache and key and _manifest(options.out).get("build_key") == key:
         with publish.build_lock(paths.cache_dir() / "build.lock", options.wait):
+            publish.clean_stale(options.out)
             if _published(options.out, key, names):
                 return {"out": str(options.out),
                         "notebooks": {n: {"cached": True, "seconds": 0.0} for n in names},

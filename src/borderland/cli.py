@@ -172,11 +172,12 @@ def _failure(exc: Exception, label: str) -> int:
     loads pandas, which `params` and `validate` import.
     """
     from .build import BuildError
+    from .notebooks import UnknownNotebookError
     from .params import ParameterError
     from .publish import BusyError, OutputError
     from .validate import DataError
 
-    if isinstance(exc, (ParameterError, OutputError, FileNotFoundError)):
+    if isinstance(exc, (ParameterError, OutputError, UnknownNotebookError)):
         print(f"borderland: {label}: {exc}", file=sys.stderr)
         return 2
     if isinstance(exc, DataError):

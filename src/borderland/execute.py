@@ -219,8 +219,8 @@ class Lane:
                 shutil.copy2(output, failed)
             shutil.rmtree(work, ignore_errors=True)
             return Outcome(job.name, False, time.perf_counter() - started,
-                           error=f"cell {exc.cell_index} (execution count {exc.exec_count}): "
-                                 f"{exc.ename}: {exc.evalue}", failed_notebook=str(failed))
+                           error=f"{failing_cell(job.notebook, exc.cell_index, bool(job.parameters))}"
+                                 f": {exc.ename}: {exc.evalue}", failed_notebook=str(failed))
         except Exception as exc:  # kernel died, notebook unreadable...
             self.close()  # the next notebook gets a new kernel
             shutil.rmtree(work, ignore_errors=True)
@@ -254,7 +254,8 @@ class Lane:
         env.setdefault("PYTHONHASHSEED", "0")
         self.km = _kernel_manager_class()(kernel_name=KERNEL)
         _sync(self.km.start_kernel, cwd=str(cwd), env=env,
-              extra_arguments=["--HistoryManager.hist_file=:memory:"])
+              extra_arguments=["--HistoryManager.hist_file=:memory:",
+                               "--IPKernelApp.log_level=ERROR"])  # no transport warnings
         info = self.km.get_connection_info(session=True)
         info["session"].session = uuid.uuid4().hex  # our own id: replies must come back to us
         self.kc = BlockingKernelClient(**info, parent=self.km)
@@ -297,3 +298,22 @@ def copy_result(job: Job, executed_dir: Path, fig_root: Path) -> Path:
         if item.is_dir():
             shutil.copytree(item, fig_root / item.name, dirs_exist_ok=True)
     return target
+
+
+def failing_cell(notebook: Path, executed_index: int, injected: bool) -> str:
+    """'cell N (`first line`)' numbered as in the source notebook (from 1).
+
+    papermill counts its injected-parameters cell, which the source notebook lacks.
+    """
+    import nbformat
+
+    cells = nbformat.read(notebook, as_version=4).cells
+    parameters_at = next((i for i, c in enumerate(cells)
+                          if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    index = executed_index
+    if injected and parameters_at is not None and executed_index > parameters_at:
+        index -= 1
+    if not 0 <= index < len(cells):
+        return f"cell {executed_index + 1}"
+    first = next((line.strip() for line in cells[index].source.splitlines() if line.strip()), "")
+    return f"cell {index + 1} (`{first[:60]}`)"

@@ -19,10 +19,14 @@ def available() -> list[str]:
     return sorted(p.stem for p in paths.NOTEBOOKS.glob("*.ipynb"))
 
 
+class UnknownNotebookError(ValueError):
+    """A notebook name that notebooks/ does not hold."""
+
+
 def notebook_path(name: str) -> Path:
     path = paths.NOTEBOOKS / f"{name}.ipynb"
     if not path.is_file():
-        raise FileNotFoundError(f"no notebook {name!r}; available: {', '.join(available())}")
+        raise UnknownNotebookError(f"no notebook {name!r}; available: {', '.join(available())}")
     return path
 
 
