@@ -20,6 +20,7 @@ import os
 import queue
 import shutil
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -252,7 +253,10 @@ class Lane:
         env = {**os.environ, "MPLBACKEND": "Agg"}
         env.setdefault("SOURCE_DATE_EPOCH", "0")
         env.setdefault("PYTHONHASHSEED", "0")
-        self.km = _kernel_manager_class()(kernel_name=KERNEL)
+        # IPC sockets under a name of our own: no race for TCP ports between kernels
+        # starting at once (in parallel builds or tests)
+        sockets = Path(tempfile.gettempdir()) / f"borderland-kernel-{uuid.uuid4().hex[:12]}"
+        self.km = _kernel_manager_class()(kernel_name=KERNEL, transport="ipc", ip=str(sockets))
         _sync(self.km.start_kernel, cwd=str(cwd), env=env,
               extra_arguments=["--HistoryManager.hist_file=:memory:",
                                "--IPKernelApp.log_level=ERROR"])  # no transport warnings
