@@ -22,8 +22,10 @@ both sides of a ratio alike. Time is wall seconds to exit; memory is the peak of
 the summed RSS of the contender's process tree (sampled every 100 ms) and the
 largest single process (getrusage of the waited-for tree).
 
-Scaling: ours-cold on the real data (×1) and on synthetic data ×10, ×100
-(benchmarks/synth.py), growth exponent = log(time ratio) / log(rows ratio).
+Scaling: ours-cold, HTML only and HTML + PDF, on the real data (×1) and on
+synthetic data ×10, ×100 (benchmarks/synth.py); growth exponent = log(time ratio) /
+log(rows ratio). A failed run (Chromium cannot print the ×100 report) is shown as
+failed and left out of the medians.
 
 Writes a table to stdout and the same as JSON to benchmarks/results/.
 """
@@ -214,25 +216,37 @@ class Bench:
                                                        if run.status else ""), flush=True)
         return runs
 
-    def scale(self, factor: int, rounds: int) -> dict:
-        """ours-cold on data ×factor: seconds and memory against rows."""
-        project = self.work / f"x{factor}"
+    def scale(self, factor: int, rounds: int, cold: list[Run] | None) -> dict:
+        """ours-cold on data ×factor, HTML only and HTML + PDF: seconds and memory.
+
+        `cold`: runs already made of HTML + PDF at this scale (ours-cold at ×1).
+        """
         made = time.perf_counter()
-        rows = synth.make_project(project, factor, self.project / "notebooks", self.names)
+        if factor == 1:
+            project, rows, runner = self.project, self.rows, self.borderland
+        else:
+            project = self.work / f"x{factor}"
+            rows = synth.make_project(project, factor, self.project / "notebooks", self.names)
+            runner = [sys.executable, str(HERE / "synth.py")]
         made = time.perf_counter() - made
         env = self.env_for(project)
-        runner = [sys.executable, str(HERE / "synth.py")]
-        runs = []
+        series: dict[str, list[Run]] = {"html": [], "html+pdf": list(cold or [])}
         for i in range(rounds):
-            self.fresh(project, "report")
-            runs.append(measure(contenders.ours(runner, "--no-cache", *self.only), env,
-                                self.log, self.timeout))
-            print(f"  ×{factor} round {i + 1}: {runs[-1].seconds:8.2f} s  "
-                  f"{runs[-1].peak_tree_mb:7.0f} MB" + (f"  FAILED ({runs[-1].status})"
-                                                        if runs[-1].status else ""), flush=True)
-        shutil.rmtree(project, ignore_errors=True)
+            for label, formats in (("html", "html"), ("html+pdf", "html,pdf")):
+                if label == "html+pdf" and cold:
+                    continue
+                self.fresh(project, "report")
+                run = measure(contenders.ours(runner, "--no-cache", "--format", formats,
+                                              *self.only), env, self.log, self.timeout)
+                series[label].append(run)
+                print(f"  ×{factor} round {i + 1}: {label:<9} {run.seconds:8.2f} s  "
+                      f"{run.peak_tree_mb:7.0f} MB" + (f"  FAILED ({run.status})"
+                                                       if run.status else ""), flush=True)
+        if factor != 1:
+            shutil.rmtree(project, ignore_errors=True)
         return {"factor": factor, "rows": rows, "total_rows": sum(rows.values()),
-                "make_and_validate_seconds": round(made, 2), **summarise(runs)}
+                "make_and_validate_seconds": round(made, 2),
+                **{label: summarise(runs) for label, runs in series.items()}}
 
 
 def summarise(runs: list[Run]) -> dict:
@@ -268,12 +282,13 @@ def ratios(runs: dict[str, list[Run]], one_param_reference: str) -> dict:
 
 
 def growth(scaling: list[dict]) -> None:
-    """Add each scale's exponent against the previous one (1.0 = linear in rows)."""
+    """Add each series' exponent against the previous scale (1.0 = linear in rows)."""
     for before, after in itertools.pairwise(scaling):
-        if before["median_s"] and after["median_s"]:
-            after["exponent_vs_previous"] = round(
-                math.log(after["median_s"] / before["median_s"])
-                / math.log(after["total_rows"] / before["total_rows"]), 2)
+        for label in ("html", "html+pdf"):
+            t0, t1 = before[label]["median_s"], after[label]["median_s"]
+            if t0 and t1:
+                after[label]["exponent_vs_previous"] = round(
+                    math.log(t1 / t0) / math.log(after["total_rows"] / before["total_rows"]), 2)
 
 
 def table(result: dict) -> str:
@@ -294,14 +309,20 @@ def table(result: dict) -> str:
         lines.append(f"  {'ours-warm seconds':<32} {warm:>6.2f}")
     lines += [f"  {note}" for note in result["notes"]]
     if result["scaling"]:
-        lines += ["", (f"{'scale':<6} {'rows':>8} {'median s':>9} {'min s':>8} {'max s':>8} "
-                       f"{'peak tree MB':>13} {'exponent':>9}")]
+        lines += ["", ("scaling, ours-cold (exponent: growth against the previous scale, "
+                       "1.0 = linear in rows):"),
+                  (f"{'scale':<6} {'rows':>8} {'series':<9} {'median s':>9} {'min s':>8} "
+                   f"{'max s':>8} {'peak tree MB':>13} {'exponent':>9}")]
         for s in result["scaling"]:
-            median = f"{s['median_s']:>9.2f}" if s["median_s"] is not None else f"{'failed':>9}"
-            spread = (f"{s['min_s']:>8.2f} {s['max_s']:>8.2f} {s['peak_tree_mb']:>13.0f}"
-                      if s["median_s"] is not None else "")
-            lines.append(f"×{s['factor']:<5} {s['total_rows']:>8} {median} {spread} "
-                         f"{s.get('exponent_vs_previous', ''):>9}")
+            for label in ("html", "html+pdf"):
+                x = s[label]
+                head = f"×{s['factor']:<5} {s['total_rows']:>8} {label:<9}"
+                if x["median_s"] is None:
+                    lines.append(f"{head} {'failed':>9}" if x["runs"] else f"{head} {'-':>9}")
+                    continue
+                lines.append(f"{head} {x['median_s']:>9.2f} {x['min_s']:>8.2f} "
+                             f"{x['max_s']:>8.2f} {x['peak_tree_mb']:>13.0f} "
+                             f"{x.get('exponent_vs_previous', ''):>9}")
     return "\n".join(lines)
 
 
@@ -340,14 +361,8 @@ def main(argv: list[str] | None = None) -> int:
         if reference == "ours-cold" and "ours-one-param" in runs:
             notes.append(f"one-param reference: every notebook takes "
                          f"{contenders.ONE_PARAM[0]}, so it is ours-cold itself")
-        scaling = []
-        for factor in scales:
-            if factor == 1 and "ours-cold" in runs:
-                scaling.append({"factor": 1, "rows": bench.rows,
-                                "total_rows": sum(bench.rows.values()),
-                                **summarise(runs["ours-cold"])})
-            else:
-                scaling.append(bench.scale(factor, args.scale_rounds))
+        scaling = [bench.scale(f, args.scale_rounds, runs.get("ours-cold") if f == 1 else None)
+                   for f in scales]
         growth(scaling)
         result = {
             "started": started, "notebooks": names,

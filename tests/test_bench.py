@@ -51,4 +51,5 @@ def test_bench_runs_on_a_tiny_case(tmp_path, chromium):
     assert "naive/ours-cold" in data["ratios"] and "ours-cold/floor" in data["ratios"]
     assert [s["factor"] for s in data["scaling"]] == [1, 2]
     assert data["scaling"][1]["total_rows"] > data["scaling"][0]["total_rows"]
+    assert all(s[series]["median_s"] for s in data["scaling"] for series in ("html", "html+pdf"))
     assert "ours-cold" in result.stdout and str(out) in result.stdout
