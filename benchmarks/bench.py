@@ -24,20 +24,23 @@ largest single process (getrusage of the waited-for tree).
 
 Scaling: ours-cold, HTML only and HTML + PDF, on the real data (×1) and on
 synthetic data ×10, ×100 (benchmarks/synth.py); growth exponent = log(time ratio) /
-log(rows ratio). A failed run (Chromium cannot print the ×100 report) is shown as
-failed and left out of the medians.
+log(rows ratio). A run that fails, or that the benchmark stops for holding more than
+--memory-limit-gb or running past --timeout, is shown as failed (with the reason) and
+left out of the medians.
 
 Writes a table to stdout and the same as JSON to benchmarks/results/.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import math
 import os
 import platform
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -56,6 +59,7 @@ import synth
 
 BIN = Path(sys.executable).parent
 PAGE = os.sysconf("SC_PAGE_SIZE")
+PHYSICAL = os.sysconf("SC_PHYS_PAGES") * PAGE
 SCRUB = ("BORDERLAND_ROOT", "BORDERLAND_CACHE_DIR", "BORDERLAND_FIG_ROOT", "SOURCE_DATE_EPOCH")
 
 
@@ -67,10 +71,11 @@ class Run:
     peak_tree_mb: float
     largest_process_mb: float
     status: int
+    stopped: str = ""  # "timeout" or "memory" when the benchmark killed it
 
 
-def tree_rss(root: int) -> int:
-    """Bytes resident in `root` and all its descendants, now."""
+def tree(root: int) -> dict[int, int]:
+    """pid -> resident bytes of `root` and all its descendants, now."""
     parent, rss = {}, {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -85,17 +90,29 @@ def tree_rss(root: int) -> int:
     children: dict[int, list[int]] = {}
     for pid, ppid in parent.items():
         children.setdefault(ppid, []).append(pid)
-    total, stack = 0, [root]
+    found, stack = {}, [root]
     while stack:
         pid = stack.pop()
-        total += rss.get(pid, 0)
+        if pid in rss:
+            found[pid] = rss[pid]
         stack.extend(children.get(pid, []))
-    return total
+    return found
 
 
-def measure(command: str, env: dict, log: Path, timeout: float) -> Run:
-    """Run `command` (bash) to its end; wall time and memory of its process tree."""
-    peak = [0]
+def kill_tree(root: int) -> None:
+    """Kill `root` and its descendants (all started by this benchmark), each by its pid."""
+    for pid in tree(root):
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+def measure(command: str, env: dict, log: Path, timeout: float, memory_limit: float) -> Run:
+    """Run `command` (bash) to its end; wall time and memory of its process tree.
+
+    The tree is killed if it runs past `timeout` seconds or holds more than
+    `memory_limit` bytes, so one hopeless contender cannot take the machine down.
+    """
+    peak, stopped = [0], []
     done = threading.Event()
     with log.open("ab") as out:
         out.write(f"\n$ {command}\n".encode())
@@ -104,13 +121,19 @@ def measure(command: str, env: dict, log: Path, timeout: float) -> Run:
         proc = subprocess.Popen(["bash", "-c", command], env=env, stdout=out,
                                 stderr=subprocess.STDOUT)
 
+        def stop(why: str) -> None:
+            stopped.append(why)
+            kill_tree(proc.pid)
+
         def sample() -> None:
             while not done.wait(0.1):
-                peak[0] = max(peak[0], tree_rss(proc.pid))
+                peak[0] = max(peak[0], sum(tree(proc.pid).values()))
+                if peak[0] > memory_limit and not stopped:
+                    stop("memory")
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
-        timer = threading.Timer(timeout, proc.kill)
+        timer = threading.Timer(timeout, stop, args=("timeout",))
         timer.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
@@ -119,7 +142,7 @@ def measure(command: str, env: dict, log: Path, timeout: float) -> Run:
         sampler.join()
     proc.returncode = os.waitstatus_to_exitcode(status)
     return Run(round(seconds, 3), round(peak[0] / 2**20, 1), round(usage.ru_maxrss / 1024, 1),
-               proc.returncode)
+               proc.returncode, "".join(stopped[:1]))
 
 
 def report_notebooks(folder: Path) -> list[str]:
@@ -139,8 +162,10 @@ def takers(folder: Path, names: list[str], parameter: str) -> list[str]:
 class Bench:
     """A throw-away project and the contenders' commands for it."""
 
-    def __init__(self, work: Path, notebooks: Path, names: list[str], timeout: float, log: Path):
-        self.work, self.names, self.timeout, self.log = work, names, timeout, log
+    def __init__(self, work: Path, notebooks: Path, names: list[str], log: Path,
+                 timeout: float, memory_limit: float):
+        self.work, self.names, self.log = work, names, log
+        self.timeout, self.memory_limit = timeout, memory_limit
         shutil.copytree(REPO / "src" / "borderland", work / "src" / "borderland",
                         ignore=shutil.ignore_patterns("__pycache__"))
         self.project = work / "x1"
@@ -160,6 +185,9 @@ class Bench:
                    PYTHONPATH=str(self.work / "src"))
         return env
 
+    def measure(self, command: str, env: dict | None = None) -> Run:
+        return measure(command, env or self.env, self.log, self.timeout, self.memory_limit)
+
     def fresh(self, project: Path, *folders: str) -> None:
         """Empty the cache and the given output folders of `project`."""
         for name in (".cache", *folders):
@@ -168,8 +196,7 @@ class Bench:
     def warm_up(self) -> Run:
         """An untimed build: byte-compiles everything, gives the floor its HTML to print."""
         self.fresh(self.project, "report")
-        run = measure(contenders.ours(self.borderland, *self.only), self.env, self.log,
-                      self.timeout)
+        run = self.measure(contenders.ours(self.borderland, *self.only))
         if run.status:
             raise SystemExit(f"the warm-up build failed (status {run.status}); see {self.log}")
         self.html.parent.mkdir(exist_ok=True)
@@ -209,15 +236,13 @@ class Bench:
         for i in range(count):
             for name, (setup, command) in plan.items():
                 setup()
-                run = measure(command, self.env, self.log, self.timeout)
+                run = self.measure(command)
                 runs.setdefault(name, []).append(run)
-                print(f"  round {i + 1}: {name:<17} {run.seconds:8.2f} s  "
-                      f"{run.peak_tree_mb:7.0f} MB" + (f"  FAILED ({run.status})"
-                                                       if run.status else ""), flush=True)
+                progress(f"round {i + 1}: {name:<17}", run)
         return runs
 
     def scale(self, factor: int, rounds: int, cold: list[Run] | None) -> dict:
-        """ours-cold on data ×factor, HTML only and HTML + PDF: seconds and memory.
+        """ours-cold on data ×factor, HTML only and HTML + PDF.
 
         `cold`: runs already made of HTML + PDF at this scale (ours-cold at ×1).
         """
@@ -236,17 +261,21 @@ class Bench:
                 if label == "html+pdf" and cold:
                     continue
                 self.fresh(project, "report")
-                run = measure(contenders.ours(runner, "--no-cache", "--format", formats,
-                                              *self.only), env, self.log, self.timeout)
+                run = self.measure(contenders.ours(runner, "--no-cache", "--format", formats,
+                                                   *self.only), env)
                 series[label].append(run)
-                print(f"  ×{factor} round {i + 1}: {label:<9} {run.seconds:8.2f} s  "
-                      f"{run.peak_tree_mb:7.0f} MB" + (f"  FAILED ({run.status})"
-                                                       if run.status else ""), flush=True)
+                progress(f"×{factor} round {i + 1}: {label:<9}", run)
         if factor != 1:
             shutil.rmtree(project, ignore_errors=True)
         return {"factor": factor, "rows": rows, "total_rows": sum(rows.values()),
                 "make_and_validate_seconds": round(made, 2),
                 **{label: summarise(runs) for label, runs in series.items()}}
+
+
+def progress(label: str, run: Run) -> None:
+    failed = f"  FAILED (status {run.status}{', ' + run.stopped if run.stopped else ''})"
+    print(f"  {label} {run.seconds:8.2f} s  {run.peak_tree_mb:7.0f} MB"
+          + (failed if run.status else ""), flush=True)
 
 
 def summarise(runs: list[Run]) -> dict:
@@ -291,6 +320,22 @@ def growth(scaling: list[dict]) -> None:
                     math.log(t1 / t0) / math.log(after["total_rows"] / before["total_rows"]), 2)
 
 
+# The issue's targets: label -> (comparison, bound).
+TARGETS = {"naive/ours-cold": (">=", 3.0), "naive-parallel/ours-cold": (">=", 1.5),
+           "quarto/ours-cold": (">=", 1.0), "ours-cold/floor": ("<=", 1.5),
+           "ours-one-param/ours-cold": ("<=", 1.0),
+           "ours-one-param/ours-subset-cold": ("<=", 1.0), "ours-warm seconds": ("<=", 1.0)}
+
+
+def verdict(label: str, value: float) -> str:
+    """'(target >= 3.0: met)   ' or '' for a label without a target."""
+    if label not in TARGETS:
+        return ""
+    op, bound = TARGETS[label]
+    met = value >= bound if op == ">=" else value <= bound
+    return f"(target {op} {bound:g}: {'met' if met else 'MISSED'})   "
+
+
 def table(result: dict) -> str:
     lines = [(f"{'contender':<18} {'median s':>9} {'min s':>8} {'max s':>8} "
               f"{'peak tree MB':>13} {'largest proc MB':>16}")]
@@ -302,11 +347,12 @@ def table(result: dict) -> str:
                      f"{s['peak_tree_mb']:>13.0f} {s['largest_process_mb']:>16.0f}"
                      + (f"  ({s['failed']} failed)" if s["failed"] else ""))
     lines += ["", "ratios (median of per-round ratios):"]
-    lines += [f"  {label:<32} {r['median']:>6.2f}   rounds: {r['per_round']}"
-              for label, r in result["ratios"].items()]
+    lines += [f"  {label:<32} {r['median']:>6.2f}   {verdict(label, r['median'])}"
+              f"rounds: {r['per_round']}" for label, r in result["ratios"].items()]
     warm = result["contenders"].get("ours-warm", {}).get("median_s")
     if warm is not None:
-        lines.append(f"  {'ours-warm seconds':<32} {warm:>6.2f}")
+        lines.append(f"  {'ours-warm seconds':<32} {warm:>6.2f}   "
+                     f"{verdict('ours-warm seconds', warm)}")
     lines += [f"  {note}" for note in result["notes"]]
     if result["scaling"]:
         lines += ["", ("scaling, ours-cold (exponent: growth against the previous scale, "
@@ -318,7 +364,9 @@ def table(result: dict) -> str:
                 x = s[label]
                 head = f"×{s['factor']:<5} {s['total_rows']:>8} {label:<9}"
                 if x["median_s"] is None:
-                    lines.append(f"{head} {'failed':>9}" if x["runs"] else f"{head} {'-':>9}")
+                    why = sorted({r["stopped"] or f"status {r['status']}" for r in x["runs"]})
+                    lines.append(f"{head} {'failed':>9} ({', '.join(why)})" if x["runs"]
+                                 else f"{head} {'-':>9}")
                     continue
                 lines.append(f"{head} {x['median_s']:>9.2f} {x['min_s']:>8.2f} "
                              f"{x['max_s']:>8.2f} {x['peak_tree_mb']:>13.0f} "
@@ -335,6 +383,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale-rounds", type=int, default=1)
     parser.add_argument("--contenders", default="", help="comma-separated subset (default all)")
     parser.add_argument("--timeout", type=float, default=3600, help="per run, seconds")
+    parser.add_argument("--memory-limit-gb", type=float, default=round(0.6 * PHYSICAL / 2**30, 1),
+                        help="kill a run whose process tree holds more (default: 60%% of RAM)")
     parser.add_argument("--out", type=Path, help="JSON file (default benchmarks/results/...)")
     parser.add_argument("--keep", action="store_true", help="keep the throw-away projects")
     args = parser.parse_args(argv)
@@ -348,7 +398,8 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out or HERE / "results" / f"bench-{time.strftime('%Y%m%d-%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     try:
-        bench = Bench(work, args.notebooks, names, args.timeout, out.with_suffix(".log"))
+        bench = Bench(work, args.notebooks, names, out.with_suffix(".log"), args.timeout,
+                      args.memory_limit_gb * 2**30)
         print(f"benchmark in {work}: {len(names)} notebooks, {args.rounds} round(s); log "
               f"{bench.log}", flush=True)
         bench.warm_up()

@@ -176,6 +176,7 @@ def casualties_notebook(extra_cells: list | None = None) -> nbformat.NotebookNod
             events: Optional[list] = None  # events to show
             sources: Optional[list] = None  # only rows citing these documents
             min_reliability: str = "low"  # drop rows rated below this reliability
+            table_rows: Optional[int] = 1000  # most rows each listing table shows
             ''', ["parameters"]),
         ("code", '''
             from borderland import params as bl_params
@@ -183,8 +184,8 @@ def casualties_notebook(extra_cells: list | None = None) -> nbformat.NotebookNod
             from borderland.output import show_table
             tables = load_tables()
             p = bl_params.check({"start_year": start_year, "end_year": end_year, "events": events,
-                                 "sources": sources, "min_reliability": min_reliability},
-                                tables)
+                                 "sources": sources, "min_reliability": min_reliability,
+                                 "table_rows": table_rows}, tables)
             '''),
         *(extra_cells or []),
         ("md", "## Events"),

@@ -53,3 +53,4 @@ def test_bench_runs_on_a_tiny_case(tmp_path, chromium):
     assert data["scaling"][1]["total_rows"] > data["scaling"][0]["total_rows"]
     assert all(s[series]["median_s"] for s in data["scaling"] for series in ("html", "html+pdf"))
     assert "ours-cold" in result.stdout and str(out) in result.stdout
+    assert "naive/ours-cold" in result.stdout and "(target >= 3: " in result.stdout

@@ -187,6 +187,52 @@ def test_pdf_holds_every_heading_and_caption(full_report):
     assert len(re.findall(r"Figure \d+\.", text)) >= figures
 
 
+def test_text_inside_the_figures_can_be_searched_in_the_pdf(full_report):
+    """Figures keep their text as text (svg.fonttype none), so a reader can search the PDF
+    for a name on an axis or in a chart's title, and copy it."""
+    import base64
+    import xml.etree.ElementTree as ET
+
+    from bs4 import BeautifulSoup
+
+    text = normal(" ".join(pdf_pages(full_report.pdf)))
+    soup = BeautifulSoup(full_report.html.read_text(encoding="utf-8"), "html.parser")
+    titles = []
+    for img in soup.select("figure img[src^='data:image/svg+xml;base64,']"):
+        svg = ET.fromstring(base64.b64decode(img["src"].split(",", 1)[1]))
+        words = [" ".join(t.itertext()).strip() for t in svg.iter("{http://www.w3.org/2000/svg}text")]
+        assert words, f"{img.find_parent('figure')['id']}: no text elements in the SVG"
+        titles.append(max(words, key=len))
+    assert len(titles) > 10
+    missing = [t for t in titles if normal(t) not in text]
+    assert not missing, f"figure text not found in the PDF text: {missing[:5]}"
+
+
+def test_pdf_is_tagged_and_its_outline_lists_every_section_and_subheading(full_report):
+    """Screen readers get a tagged PDF in the report's language; every viewer gets a
+    bookmark per section and subheading, with each word of the heading kept apart."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(full_report.pdf)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root and bool(root["/MarkInfo"]["/Marked"])
+    assert root.get("/Lang") == "en"
+
+    def titles(items) -> list:
+        out = []
+        for item in items:
+            out.append(titles(item) if isinstance(item, list) else normal(item.title))
+        return out
+
+    outline = titles(reader.outline)
+    flat = [t for t in outline if isinstance(t, str)]
+    nested = [t for group in outline if isinstance(group, list) for t in group]
+    for title, subheadings in section_titles(full_report.html):
+        assert normal(title) in flat, f"section {title!r} is not in the PDF outline"
+        for sub in subheadings:
+            assert normal(sub) in nested, f"subheading {sub!r} is not in the PDF outline"
+
+
 def test_pdf_pages_are_a4_at_most(full_report):
     from pypdf import PdfReader
 

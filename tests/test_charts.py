@@ -117,8 +117,8 @@ def test_figures_are_byte_identical_when_drawn_again(charts, tables, claims):
     again = build_all(tables, claims, only=tuple(formats))
     for name, fmts in formats.items():
         for fmt in fmts:
-            first = output.figure_bytes(charts[name].fig, fmt)
-            assert first == output.figure_bytes(again[name].fig, fmt), f"{name}.{fmt}"
+            first = output.figure_images(charts[name].fig, [fmt])[fmt]
+            assert first == output.figure_images(again[name].fig, [fmt])[fmt], f"{name}.{fmt}"
             assert len(first) > 1000
 
 
@@ -150,7 +150,7 @@ def test_open_ended_figures_never_look_like_approximate_ones(tables):
     (down,), _ = marks(up_to)
     # the arrow head is drawn at the text end: right of the tick for "at least", left for "up to"
     assert up.xyann[0] > 0 > down.xyann[0]
-    svgs = {output.figure_bytes(c.fig, "svg") for c in (at_least, about, up_to)}
+    svgs = {output.figure_images(c.fig, ["svg"])["svg"] for c in (at_least, about, up_to)}
     assert len(svgs) == 3
     assert "≥30" in at_least.alt and "~30" in about.alt and "≤30" in up_to.alt
 
@@ -191,3 +191,66 @@ def test_pretty_names():
     assert base.pretty("tajik-forces-gbao") == "Tajik forces in GBAO"
     assert base.pretty("casa-1000", capital=True) == "CASA-1000"
     assert base.pretty("security-forces", capital=True) == "Security forces"
+
+
+def test_a_cut_listing_keeps_its_order_and_its_caption_counts_what_is_left_out(tables):
+    from borderland import listing
+
+    claims, events = tables.casualty_claims, tables.events
+    whole = listing.claims_table(claims, events, tables.sources)
+    cut = listing.claims_table(claims, events, tables.sources, limit=2)
+    assert list(cut["Claim"]) == list(whole["Claim"])[:2]
+    html = output.table_html(cut, "Claims.", [], tables.sources, total=len(claims))
+    assert html.count("<tr>") == 1 + 2
+    assert f"Listed here: the first 2 of {len(claims)}, in the order shown" in html
+    assert "table_rows" in html
+    untouched = output.table_html(whole, "Claims.", [], tables.sources, total=len(claims))
+    assert "Listed here" not in untouched and untouched.count("<tr>") == 1 + len(claims)
+    assert listing.deployments_table(tables.deployments, tables.sources, limit=1).shape[0] == 1
+    assert listing.milestones_table(tables.milestones, tables.sources, limit=3).shape[0] == 3
+
+
+def test_png_is_the_svg_rasterised_at_200_dpi_with_the_style_fonts(charts):
+    import io
+    import re
+
+    from PIL import Image
+
+    images = output.figure_images(charts["ranges"].fig, ["png", "svg"])
+    assert list(images) == ["png", "svg"]
+    width, height = (float(v) for v in re.search(
+        rb'width="([\d.]+)pt" height="([\d.]+)pt"', images["svg"]).groups())
+    png = Image.open(io.BytesIO(images["png"]))
+    assert png.format == "PNG"
+    assert abs(png.width - width / 72 * output.PNG_DPI) <= 1
+    assert abs(png.height - height / 72 * output.PNG_DPI) <= 1
+    colours = png.convert("RGB").getcolors(maxcolors=1 << 16)
+    assert colours is None or len(colours) > 20, "a blank or nearly blank PNG"
+    assert images["png"] == output.figure_images(charts["ranges"].fig, ["png"])["png"]
+
+
+def test_dumbbell_value_labels_never_run_into_the_ratios(tmp_path):
+    """Six-figure tolls on a log axis: the top figure's label stays clear of the ratio column."""
+    long = {"event_id": "event-long", "name": "Kyrgyz-Tajik border war, April-May 2021"}
+    wide = dataset(tmp_path, events=[long], claims=[
+        claim(30, event_id="event-long", qualifier="about", best="30000"),
+        claim(31, event_id="event-long", best="150000", claimant="Outlet",
+              claimant_type="media"),
+        claim(32, event_id="event-long", party="security-forces", best="1"),
+        claim(33, event_id="event-long", party="security-forces", best="2", claimant="Outlet",
+              claimant_type="media")])
+    chart = dumbbell.official_vs_other(select.claims(wide, {"events": ["event-long"]}),
+                                       wide.events)
+    fig = chart.fig
+    fig.draw_without_rendering()
+    renderer = fig.canvas.get_renderer()
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "symlog"
+    texts = [t for t in ax.texts if t.get_text()]
+    ratios = [t.get_window_extent(renderer) for t in texts if t.get_text().startswith("×")]
+    values = [t.get_window_extent(renderer) for t in texts
+              if not t.get_text().startswith("×") and t.get_text() != "ratio"]
+    assert len(ratios) == 2 and len(values) == 4
+    right_edge = ax.get_window_extent(renderer).x1
+    for box in values:
+        assert box.x1 <= right_edge, "a value label runs past the plot into the ratios"

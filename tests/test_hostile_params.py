@@ -4,7 +4,7 @@ Each case must exit with status 2 and a one-line reason before any kernel starts
 write nothing into report/ (a previous report there stays byte-identical, no staging
 folder is left beside it). The temp project's notebooks declare: 01-overview as_of,
 fig_dir, fig_formats, show_planned; 02-casualties start_year, end_year, events, sources,
-min_reliability.
+min_reliability, table_rows.
 """
 from __future__ import annotations
 
@@ -31,6 +31,12 @@ CASES = [
     ("year-as-float", ["-p", "start_year", "2000.5"], None, "parameter start_year: 2000.5"),
     ("year-as-bool", ["-p", "end_year", "true"], None, "parameter end_year: True"),
     ("bool-as-number", ["-p", "show_planned", "1"], None, "parameter show_planned: 1"),
+    ("rows-zero", ["-p", "table_rows", "0"], None,
+     "parameter table_rows: 0 is not allowed; allowed: whole number 1-100000, or null"),
+    ("rows-negative", ["-p", "table_rows", "-20"], None, "parameter table_rows: -20"),
+    ("rows-as-float", ["-p", "table_rows", "12.5"], None, "parameter table_rows: 12.5"),
+    ("rows-as-bool", ["-p", "table_rows", "yes"], None, "parameter table_rows: True"),
+    ("rows-too-many", ["-p", "table_rows", "1000001"], None, "parameter table_rows: 1000001"),
     ("list-as-mapping", ["-p", "events", "{khorog-2012-07: 1}"], None, "parameter events:"),
     ("formats-as-string", ["-p", "fig_formats", "pdf"], None, "parameter fig_formats: 'pdf'"),
     ("date-impossible", ["-p", "as_of", "2012-02-30"], None, "-p as_of: '2012-02-30'"),

@@ -20,18 +20,21 @@ from borderland.load import load_tables
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = REPO / "notebooks"
 FIXTURE = REPO / "tests" / "fixtures" / "minimal"
-REPORT = ("01-overview", "02-casualties", "03-deployments", "04-basing", "05-energy",
-          "06-methodology")
+REPORT = ("01-overview", "02-casualties", "03-claims-compared", "04-deployments", "05-basing",
+          "06-energy", "07-methodology")
 # Figures the defaults must draw from the real data (named in each notebook's code).
 EXPECTED = {"01-overview": {"timeline"},
-            "02-casualties": {"ranges-khorog-2012-07", "evolution-khorog-2012-07",
-                              "official-vs-other", "spread-wounded"},
-            "03-deployments": {"forces-over-time", "operation-forces"},
-            "04-basing": {"swimlanes-1", "swimlanes-2"},
-            "05-energy": {"gantt", "staircase", "costs"},
-            "06-methodology": {"qualifiers"},
+            "02-casualties": {"ranges-khorog-2012-07", "spread-wounded"},
+            "03-claims-compared": {"evolution-khorog-2012-07", "official-vs-other"},
+            "04-deployments": {"forces-over-time", "operation-forces"},
+            "05-basing": {"swimlanes-1", "swimlanes-2"},
+            "06-energy": {"gantt", "staircase", "costs"},
+            "07-methodology": {"qualifiers"},
             "90-explore": {"timeline", "ranges"}}
-HAS = {"claimant_types": ("02-casualties",)}
+HAS = {"claimant_types": ("02-casualties", "03-claims-compared")}
+# Notebooks with a listing table (table_rows), and the parameters each takes.
+LISTINGS = {"03-claims-compared": ("events",), "04-deployments": (), "05-basing": (),
+            "06-energy": (), "90-explore": ("events",)}
 
 pytestmark = pytest.mark.slow
 
@@ -110,6 +113,7 @@ def test_defaults_on_the_real_data(name, tmp_path, monkeypatch):
     shown = check_figures(nb, name, folder)
     assert EXPECTED[name] <= shown, f"missing figures: {EXPECTED[name] - shown}"
     assert "bl-notice" not in html_of(nb), "a notice on the full data"
+    assert "Listed here" not in html_of(nb), "the real data fits the default table_rows"
 
 
 @pytest.mark.parametrize("name", REPORT)
@@ -141,9 +145,29 @@ def test_defaults_on_the_minimal_fixture(name, tmp_path, monkeypatch):
     check_figures(nb, name, folder)
 
 
+@pytest.mark.parametrize("name", LISTINGS)
+def test_table_rows_cuts_each_listing_and_its_caption_says_so(name, tmp_path, monkeypatch):
+    from bs4 import BeautifulSoup
+
+    parameters = {"table_rows": 4, "fig_formats": ["svg"]}
+    if "events" in LISTINGS[name]:  # one episode: fewer charts, still more than 4 claims
+        parameters["events"] = ["khorog-2012-07"]
+    nb, _ = run(name, parameters, tmp_path, monkeypatch)
+    check_clean(nb)
+    cut = []
+    for table in BeautifulSoup(html_of(nb), "html.parser").select("table.bl-table"):
+        caption = table.caption.get_text(" ", strip=True)
+        found = re.search(r"Listed here: the first ([\d,]+) of ([\d,]+)", caption)
+        if found:
+            cut.append(table)
+            assert found.group(1) == "4" and int(found.group(2).replace(",", "")) > 4
+            assert len(table.select("tbody tr")) == 4
+    assert cut, f"{name}: no listing was cut to 4 rows"
+
+
 @pytest.mark.parametrize(("name", "parameters", "named"), [
     ("02-casualties", {"events": ["no-such-event"]}, "parameter events"),
-    ("05-energy", {"start_year": 2020, "end_year": 2010}, "parameter end_year"),
+    ("06-energy", {"start_year": 2020, "end_year": 2010}, "parameter end_year"),
     ("01-overview", {"as_of": "2012-13-01"}, "parameter as_of"),
 ])
 def test_a_bad_parameter_stops_with_an_error_naming_it(name, parameters, named, tmp_path,

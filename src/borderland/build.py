@@ -260,7 +260,7 @@ def _metadata(tables: Tables, options: Options) -> dict:
 def _git(*args: str) -> str:
     try:
         out = subprocess.run(["git", *args], cwd=paths.ROOT, capture_output=True, text=True,
-                             timeout=10)
+                             timeout=10, check=False)
         return out.stdout.strip() if out.returncode == 0 else ""
     except (OSError, subprocess.SubprocessError):
         return ""

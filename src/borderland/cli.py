@@ -130,9 +130,9 @@ def parse_value(name: str, text: str):
     """-p NAME VALUE: VALUE read as YAML (like papermill's -y), no anchors or aliases."""
     import yaml
 
-    if "&" in text or "*" in text:
-        if any(isinstance(t, (yaml.AnchorToken, yaml.AliasToken)) for t in yaml.scan(text)):
-            raise UsageError(f"-p {name}: YAML anchors and aliases are not allowed")
+    if ("&" in text or "*" in text) and any(
+            isinstance(t, (yaml.AnchorToken, yaml.AliasToken)) for t in yaml.scan(text)):
+        raise UsageError(f"-p {name}: YAML anchors and aliases are not allowed")
     try:
         return yaml.safe_load(text)
     except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2012-02-30

@@ -43,8 +43,8 @@ def precision_problem(value: str, stated: str, column: str) -> tuple[str, str] |
         return None
     actual = precision(value)
     if actual != stated:
-        return column, f"{stated!r} disagrees with {value!r}, which is written to the {actual} " \
-                       "(rule: precision)"
+        return column, (f"{stated!r} disagrees with {value!r}, which is written to the "
+                        f"{actual} (rule: precision)")
     return None
 
 

@@ -222,7 +222,7 @@ class Lane:
             return Outcome(job.name, False, time.perf_counter() - started,
                            error=f"{failing_cell(job.notebook, exc.cell_index, bool(job.parameters))}"
                                  f": {exc.ename}: {exc.evalue}", failed_notebook=str(failed))
-        except Exception as exc:  # kernel died, notebook unreadable...
+        except Exception as exc:  # noqa: BLE001 - kernel died, notebook unreadable...
             self.close()  # the next notebook gets a new kernel
             shutil.rmtree(work, ignore_errors=True)
             return Outcome(job.name, False, time.perf_counter() - started,

@@ -1,4 +1,8 @@
-"""Tables of the rows a chart drew, for readers who want every figure and its source."""
+"""Tables of the rows a chart drew, for readers who want every figure and its source.
+
+Each function sorts its rows and keeps the first `limit` (None: all) before formatting
+them; `output.show_table(..., total=...)` then says in the caption how many were left out.
+"""
 from __future__ import annotations
 
 import pandas as pd
@@ -16,12 +20,13 @@ def _source(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
     return read.where(relayed.isna(), read + ", relaying " + relayed.fillna(""))
 
 
-def claims_table(claims: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def claims_table(claims: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame,
+                 limit: int | None = None) -> pd.DataFrame:
     """One line per claim: event, outcome, party, figure as stated, claimant, date, source."""
     names = events.set_index("event_id")["name"]
     start = events.set_index("event_id")["start_date_from"]
     frame = claims.assign(_start=claims["event_id"].map(start)).sort_values(
-        ["_start", "event_id", "outcome", "party", "reported_on_from", "claim_id"])
+        ["_start", "event_id", "outcome", "party", "reported_on_from", "claim_id"]).iloc[:limit]
     return pd.DataFrame({
         "Claim": frame["claim_id"],
         "Event": frame["event_id"].map(names).fillna(frame["event_id"]),
@@ -36,9 +41,10 @@ def claims_table(claims: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFra
     })
 
 
-def deployments_table(deployments: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+def deployments_table(deployments: pd.DataFrame, sources: pd.DataFrame,
+                      limit: int | None = None) -> pd.DataFrame:
     """One line per force figure: force, unit, figure, status, date described, claimant."""
-    frame = deployments.sort_values(["force", "unit", "date_from", "deployment_id"])
+    frame = deployments.sort_values(["force", "unit", "date_from", "deployment_id"]).iloc[:limit]
     return pd.DataFrame({
         "Row": frame["deployment_id"],
         "Force": frame["force"].map(lambda f: pretty(f, capital=True)),
@@ -54,9 +60,9 @@ def deployments_table(deployments: pd.DataFrame, sources: pd.DataFrame) -> pd.Da
 
 
 def milestones_table(milestones: pd.DataFrame, sources: pd.DataFrame,
-                     values: bool = False) -> pd.DataFrame:
+                     values: bool = False, limit: int | None = None) -> pd.DataFrame:
     """One line per dated step (with its figure and unit when `values`)."""
-    frame = milestones.sort_values(["subject", "date_from", "milestone_id"])
+    frame = milestones.sort_values(["subject", "date_from", "milestone_id"]).iloc[:limit]
     table = {
         "Row": frame["milestone_id"],
         "Subject": frame["subject"].map(lambda s: pretty(s, capital=True)),

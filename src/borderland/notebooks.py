@@ -10,8 +10,8 @@ from pathlib import Path
 
 from . import paths
 
-REPORT_ORDER = ("01-overview", "02-casualties", "03-deployments", "04-basing", "05-energy",
-                "06-methodology")
+REPORT_ORDER = ("01-overview", "02-casualties", "03-claims-compared", "04-deployments",
+                "05-basing", "06-energy", "07-methodology")
 
 
 def available() -> list[str]:

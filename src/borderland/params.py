@@ -15,6 +15,8 @@ from typing import Any
 from . import dates
 from .schema import CLAIMANT_TYPES, RELIABILITY
 
+# The most rows a listing table may be asked for (a report of 100,000 rows is no report).
+MAX_TABLE_ROWS = 100_000
 
 # What a build writes at the top of a report folder (fig_dir is relative to that folder).
 REPORT_ENTRIES = ("index.html", "report.pdf", "manifest.json", "executed", "README.md")
@@ -32,7 +34,7 @@ class ParameterError(ValueError):
 class Rule:
     """What one parameter accepts: `kind` and, for choices, where they come from."""
 
-    kind: str  # date | choice | choices | year | bool | formats | folder
+    kind: str  # date | choice | choices | year | rows | bool | formats | folder
     help: str
     choices: tuple[str, ...] = ()
     data_choices: str = ""  # "table.column" whose values are allowed
@@ -51,6 +53,7 @@ class Rule:
             "choice": "one of " + ", ".join(self.choices),
             "choices": "list drawn from " + ", ".join(self.choices) + ", or null for all",
             "year": "year 1850-2100, or null for the data's range",
+            "rows": f"whole number 1-{MAX_TABLE_ROWS}, or null for every row",
             "bool": "true or false",
             "formats": "list drawn from svg, png",
             "folder": "relative folder inside the project, not named like the report's own "
@@ -77,6 +80,8 @@ PARAMETERS: dict[str, Rule] = {
     "start_year": Rule("year", "first year shown"),
     "end_year": Rule("year", "last year shown"),
     "show_planned": Rule("bool", "draw planned dates beside actual ones"),
+    "table_rows": Rule("rows", "most rows each listing table shows; the rest are counted in "
+                               "its caption"),
 }
 
 
@@ -89,20 +94,22 @@ def _check_one(name: str, value: Any, rule: Rule, tables) -> tuple[Any, str | No
         "choices": lambda: _choices(value, rule.allowed(tables)),
         "year": lambda: value if isinstance(value, int) and not isinstance(value, bool)
         and 1850 <= value <= 2100 else None,
+        "rows": lambda: value if isinstance(value, int) and not isinstance(value, bool)
+        and 1 <= value <= MAX_TABLE_ROWS else None,
         "bool": lambda: value if isinstance(value, bool) else None,
         "formats": lambda: list(value) if isinstance(value, (list, tuple)) and value
         and all(v in ("svg", "png") for v in value) else None,
         "folder": lambda: _folder(value),
     }
-    if value is None and rule.kind in ("date", "choices", "year"):
+    if value is None and rule.kind in ("date", "choices", "year", "rows"):
         return None, None
     result = checkers[rule.kind]()
     if result is None:
         if rule.kind == "choices" and isinstance(value, (list, tuple)):
             unknown = [v for v in value if v not in rule.allowed(tables)]
             hint = _closest(unknown[0], rule.allowed(tables)) if unknown else ""
-            return None, f"parameter {name}: unknown value(s) {unknown!r}{hint}; allowed: " \
-                         f"{rule.describe()}"
+            return None, (f"parameter {name}: unknown value(s) {unknown!r}{hint}; allowed: "
+                          f"{rule.describe()}")
         return None, bad
     return result, None
 

@@ -18,11 +18,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 TEMPLATES = Path(__file__).parent / "templates"
-_HEADING = re.compile(r'<h([12])(?: id="([^"]*)")?>(.*?)</h\1>', re.S)
+_HEADING = re.compile(r'<h([12])(?: id="([^"]*)")?>(.*?)</h\1>', re.DOTALL)
 _SOURCE_LINK = re.compile(r'href="#source-([a-z0-9-]+)"')
-_FIGURE = re.compile(r'<figure class="bl-figure" id="([^"]+)">.*?data-sources="([^"]*)"', re.S)
+_FIGURE = re.compile(r'<figure class="bl-figure" id="([^"]+)">.*?data-sources="([^"]*)"', re.DOTALL)
 _DATA_SOURCES = re.compile(r'data-sources="([^"]*)"')
-_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.S)
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.DOTALL)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import dates
-from .schema import (MAX_FIELD_CHARS, MAX_FILE_BYTES, QUALIFIER_FIELDS, SLUG, TABLES, Column,
-                     Table)
+from .schema import MAX_FIELD_CHARS, MAX_FILE_BYTES, QUALIFIER_FIELDS, SLUG, TABLES, Column, Table
 
 
 @dataclass(frozen=True, order=True)
@@ -224,8 +224,8 @@ def _row_rules(table: Table) -> dict:
                                                                "date_precision")
     for start, end in (("start_date", "end_date"), ("date", "end_date")):
         if {start, end} <= names:
-            rules[f"{end}-order"] = (lambda r, s=start, e=end: (e, f"{r[e]!r} is before {s} "
-                                     f"{r[s]!r} (rule: end-after-start)")
+            rules[f"{end}-order"] = (lambda r, s=start, e=end: (e, (f"{r[e]!r} is before {s} "
+                                     f"{r[s]!r} (rule: end-after-start)"))
                                      if _dated(r[e], r[s]) and dates.before(r[e], r[s]) else None)
     if "qualifier" in names:
         rules["qualifier"] = _qualifier_rule
@@ -235,22 +235,22 @@ def _row_rules(table: Table) -> dict:
             if r["value"] and not r["unit"] else None
     if "status" in names:
         said = "stated_on" if "stated_on" in names else "reported_on"
-        rules["actual-not-future"] = lambda r: ("date", f"an actual date {r['date']!r} cannot "
+        rules["actual-not-future"] = lambda r: ("date", (f"an actual date {r['date']!r} cannot "
                                                 f"follow the statement of {r[said]!r} "
-                                                "(rule: actual-not-after-statement)") \
+                                                "(rule: actual-not-after-statement)")) \
             if r["status"] == "actual" and _dated(r["date"], r[said]) and dates.before(r[said], r["date"]) \
             else None
     if table.name == "sources":
         rules["found-in-or-via"] = lambda r: None if bool(r["found_in"]) != bool(r["via"]) else (
             "found_in", "exactly one of found_in and via must be filled (rule: found-in-or-via)")
-        rules["via-self"] = lambda r: ("via", f"{r['via']!r} names the source itself "
-                                       "(rule: via-not-self)") if r["via"] == r["source_id"] else None
-        rules["precision-with-date"] = lambda r: ("date_precision", "published needs its "
-                                                  "date_precision (rule: precision)") \
+        rules["via-self"] = lambda r: ("via", (f"{r['via']!r} names the source itself "
+                                       "(rule: via-not-self)")) if r["via"] == r["source_id"] else None
+        rules["precision-with-date"] = lambda r: ("date_precision", ("published needs its "
+                                                  "date_precision (rule: precision)")) \
             if bool(r["published"]) != bool(r["date_precision"]) else None
     if table.name == "casualty_claims":
-        rules["part-of-self"] = lambda r: ("part_of", "a claim cannot be part of itself "
-                                           "(rule: part-of)") if r["part_of"] == r["claim_id"] else None
+        rules["part-of-self"] = lambda r: ("part_of", ("a claim cannot be part of itself "
+                                           "(rule: part-of)")) if r["part_of"] == r["claim_id"] else None
     return rules
 
 
@@ -275,7 +275,7 @@ def _qualifier_rule(row) -> tuple[str, str] | None:
 
 def _order_rule(row) -> tuple[str, str] | None:
     values = [(c, row[c]) for c in ("low", "best", "high") if _COUNT.match(row[c] or "")]
-    for (c1, v1), (c2, v2) in zip(values, values[1:]):
+    for (c1, v1), (c2, v2) in itertools.pairwise(values):
         if int(v1) > int(v2):
             return c2, f"{c2} {v2} is below {c1} {v1} (rule: low<=best<=high)"
     return None

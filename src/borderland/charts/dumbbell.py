@@ -60,8 +60,8 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
                 textcoords="offset points", ha="left", va="bottom", fontsize=7, color="#555555")
     values = list(pairs["official"]) + list(pairs["other"])
     count_axis(ax.xaxis, values)
-    top = max(values)
-    ax.set_xlim(left=0, right=top * (4 if ax.get_xscale() == "symlog" else 1.3))
+    top = max(values)  # room on the right for the top value's label, before the ratios
+    ax.set_xlim(left=0, right=top * (12 if ax.get_xscale() == "symlog" else 1.3))
     ax.set_yticks([-i for i in range(len(pairs))], labels)
     ax.set_ylim(-len(pairs) + 0.4, 0.6)
     ax.tick_params(axis="y", length=0)
