@@ -151,6 +151,16 @@ def test_yaml_bomb_as_a_named_scenario(project):
     assert not (project.report / "bomb").exists()
 
 
+def test_fig_dir_named_like_a_scenario_report_is_refused(project):
+    """report/<scenario>/ is carried over from build to build; figures must not land there."""
+    before = fake_previous_report(project)
+    (project.scenarios / "official-only.yml").write_text("min_reliability: high\n")
+    for value in ("official-only", "official-only/figs"):
+        code, _out, err = project.cli("build", *ONLY, "-p", "fig_dir", value)
+        assert_refused(project, code, err, f"parameter fig_dir: {value!r} is not allowed here: "
+                       "report/official-only/ holds the report of scenario official-only", before)
+
+
 def test_every_problem_is_named_in_one_line(project):
     before = fake_previous_report(project)
     code, _out, err = project.cli("build", *ONLY, "-p", "start_year", "x", "-p", "evnts", "[]",

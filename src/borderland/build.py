@@ -76,6 +76,19 @@ def notebook_parameters(names: list[str], given: dict, tables: Tables) -> dict[s
             for name, params in declared.items()}
 
 
+def _check_fig_dir(per_notebook: dict[str, dict], nested: set[str]) -> None:
+    """ParameterError when figures would land in the folder of a scenario's report."""
+    from .params import ParameterError
+
+    for values in per_notebook.values():
+        fig_dir = values.get("fig_dir", "figures")
+        top = Path(fig_dir).parts[0]
+        if top in nested:
+            raise ParameterError([
+                (f"parameter fig_dir: {fig_dir!r} is not allowed here: report/{top}/ holds the "
+                 f"report of scenario {top} (scenarios/{top}.yml); choose another folder")])
+
+
 def build(options: Options, log=print) -> dict:
     """Run the whole build; return the summary. Raises ParameterError, DataError, BuildError."""
     started = time.perf_counter()
@@ -93,8 +106,8 @@ def build(options: Options, log=print) -> dict:
 
     tables = load_tables()  # DataError stops here, before any kernel starts
     per_notebook = notebook_parameters(names, options.parameters, tables)
-    nested = {p.name for p in paths.SCENARIOS.glob("*.yml")} if options.out == paths.REPORT else set()
-    nested = {Path(n).stem for n in nested}
+    nested = {p.stem for p in paths.SCENARIOS.glob("*.yml")} if options.out == paths.REPORT else set()
+    _check_fig_dir(per_notebook, nested)
     publish.check_output(options.out, nested)
     with publish.build_lock(paths.cache_dir() / "build.lock", options.wait):
         publish.clean_stale(options.out)
