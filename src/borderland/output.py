@@ -31,8 +31,8 @@ def figure_images(fig, formats: Iterable[str]) -> dict[str, bytes]:
     """The figure as each of `formats` ("svg", "png"), with no timestamps or version strings.
 
     matplotlib draws the SVG once, under the report's style (whose fixed `svg.hashsalt`
-    makes ids stable); the PNG is that SVG rasterised by resvg at PNG_DPI, which costs
-    about a third of a second matplotlib drawing it again, text glyph by glyph.
+    makes ids stable); the PNG is that SVG rasterised by resvg at PNG_DPI, in about a third
+    of the time matplotlib takes to draw it again (it renders text glyph by glyph).
     """
     import matplotlib
 

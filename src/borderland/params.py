@@ -92,10 +92,8 @@ def _check_one(name: str, value: Any, rule: Rule, tables) -> tuple[Any, str | No
         "date": lambda: _date(value),
         "choice": lambda: value if value in rule.choices else None,
         "choices": lambda: _choices(value, rule.allowed(tables)),
-        "year": lambda: value if isinstance(value, int) and not isinstance(value, bool)
-        and 1850 <= value <= 2100 else None,
-        "rows": lambda: value if isinstance(value, int) and not isinstance(value, bool)
-        and 1 <= value <= MAX_TABLE_ROWS else None,
+        "year": lambda: _whole(value, 1850, 2100),
+        "rows": lambda: _whole(value, 1, MAX_TABLE_ROWS),
         "bool": lambda: value if isinstance(value, bool) else None,
         "formats": lambda: list(value) if isinstance(value, (list, tuple)) and value
         and all(v in ("svg", "png") for v in value) else None,
@@ -112,6 +110,12 @@ def _check_one(name: str, value: Any, rule: Rule, tables) -> tuple[Any, str | No
                           f"{rule.describe()}")
         return None, bad
     return result, None
+
+
+def _whole(value: Any, low: int, high: int) -> int | None:
+    """`value` if it is a whole number (not a bool) from `low` to `high`."""
+    ok = isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
+    return value if ok else None
 
 
 def _date(value: Any) -> str | None:
