@@ -52,11 +52,12 @@ def test_stated_keeps_the_wording(tables):
 
 
 def test_compare_pairs_like_with_like_and_never_sums(tables):
-    pairs = derive.compare(tables.casualty_claims).set_index("party")
-    # civilians: official 1 (c0013) and ~0 (c0012) against media ≥30 and local ≤30
+    pairs = derive.compare(tables.casualty_claims, min_reliability="low").set_index("party")
+    # civilians: official 1 (c0013, rated low) and ~0 (c0012) against media ≥30 and local ≤30
     assert pairs.loc["civilians", "official"] == 1
     assert pairs.loc["civilians", "other"] == 30
     assert pairs.loc["civilians", "ratio"] == 30
+    assert pairs.loc["civilians", "official_low"] == 0 and pairs.loc["civilians", "official_n"] == 2
     # all parties: official 42 vs media ~200; the parts (12 soldiers) are not added
     assert pairs.loc["all", "official"] == 42 and pairs.loc["all", "other"] == 200
     # security forces: official 12 and the NGO's 18-23 range (best: its low end)
@@ -103,3 +104,27 @@ def test_plans_vs_reports_looks_only_after_the_target(tables):
 def test_number_drops_spurious_decimals():
     assert derive.number(3900000000.0) == "3,900,000,000"
     assert derive.number(5.5) == "5.5" and derive.number(0.77) == "0.77"
+
+
+def test_compare_leaves_out_low_rated_statements_by_default(tmp_path):
+    # an anonymous doctor's "300", relayed as a rumour (low), against an official 7
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="7", party="civilians"),
+        claim(11, best="300", party="civilians", claimant="unnamed doctor",
+              claimant_type="anonymous", reliability="low"),
+        claim(12, best="20", party="civilians", claimant="Outlet", claimant_type="media",
+              reliability="medium")])
+    rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
+    pair = derive.compare(rows).iloc[0]
+    assert (pair["official"], pair["other"], pair["other_claim"]) == (7, 20, "c0012")
+    assert pair["ratio"] == 20 / 7
+    with_low = derive.compare(rows, min_reliability="low").iloc[0]
+    assert with_low["other"] == 300 and (with_low["other_low"], with_low["other_n"]) == (20, 2)
+
+
+def test_compare_keeps_one_countrys_toll_apart_from_a_two_country_total(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="41", country="TJ", party="all"),
+        claim(11, best="100", party="all", claimant="Outlet", claimant_type="media")])
+    rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
+    assert derive.compare(rows).empty

@@ -195,7 +195,7 @@ def _duplicated_claim(p):
     last_id = max(r[0] for r in rows)
     twin = copy_of_row(p, "casualty_claims", 30, claim_id=f"c{int(last_id[1:]) + 1:04d}")
     line = append_rows(p, "casualty_claims", [twin])[0]
-    return Where("casualty_claims.csv", line, "claim_id", "duplicate-claim", only=True)
+    return Where("casualty_claims.csv", line, "claim_id", "duplicate", only=True)
 
 
 def _duplicated_key(p):

@@ -38,7 +38,7 @@ def test_every_quote_stands_in_its_source():
         if os.environ.get("CI"):
             pytest.fail(f"provenance checker not found at {checker}")
         pytest.skip(f"source texts not present at {SHARED} (set BORDERLAND_SHARED)")
-    result = subprocess.run([sys.executable, str(checker), str(paths.DATA)], capture_output=True,
+    result = subprocess.run([sys.executable, str(checker), "--strict", str(paths.DATA)], capture_output=True,
                             text=True, timeout=120, check=False)
     summary = result.stdout.strip().splitlines()[-1]
     assert result.returncode == 0, result.stdout[-3000:]

@@ -41,8 +41,11 @@ def test_as_of_counts_a_row_once_its_reported_interval_has_ended(tables):
 
 
 def test_as_of_is_read_to_the_end_of_its_own_interval(fixture_tables):
-    assert ids(select.claims(fixture_tables, {"as_of": "2012-07-24"})) == ["c0001", "c0002",
-                                                                           "c0003"]
+    # the fixture's claims were made on 24-25 July 2012 and read in doc-a, published on the
+    # 25th: none was public on the 24th, all four by the end of the 25th (or of July)
+    assert select.claims(fixture_tables, {"as_of": "2012-07-24"}).empty
+    assert ids(select.claims(fixture_tables, {"as_of": "2012-07-25"})) == ["c0001", "c0002",
+                                                                           "c0003", "c0004"]
     assert ids(select.claims(fixture_tables, {"as_of": "2012-07"})) == ["c0001", "c0002",
                                                                         "c0003", "c0004"]
     assert select.claims(fixture_tables, {"as_of": "2011"}).empty

@@ -87,6 +87,13 @@ CELL_CASES = [
     ("milestones", {"value": "*"}, "unit", "", "rule: unit"),
     ("deployments", {}, "unit", "battalions", "rule: enum"),
     ("milestones", {}, "track", "politics", "rule: enum"),
+    ("casualty_claims", {}, "reported_on_basis", "guessed", "rule: enum"),
+    ("casualty_claims", {}, "statement_id", "c0001", "rule: id"),
+    ("deployments", {}, "measure", "size", "rule: enum"),
+    ("deployments", {"measure": "target"}, "status", "actual", "rule: target-planned"),
+    ("milestones", {"value": "", "qualifier": ""}, "value", "5", "rule: qualifier"),
+    ("milestones", {"qualifier": "exact"}, "value_high", "5", "rule: qualifier"),
+    ("milestones", {}, "stated_on_basis", "", "rule: required"),
 ]
 
 
@@ -166,7 +173,7 @@ def test_trailing_comma_row(tmp_path):
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[1] += ","
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert "data/deployments.csv:2: has 22 fields; the header has 21 (rule: field-count)" in _errors(data)
+    assert "data/deployments.csv:2: has 25 fields; the header has 24 (rule: field-count)" in _errors(data)
 
 
 def test_missing_table(tmp_path):

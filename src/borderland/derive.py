@@ -8,16 +8,25 @@ from __future__ import annotations
 import pandas as pd
 
 OFFICIAL = "official"
+RANK = {"low": 0, "medium": 1, "high": 2}
 OPEN_UP = ("at_least", "more_than")
 OPEN_DOWN = ("up_to", "fewer_than")
 SIGN = {"exact": "", "about": "~", "at_least": "≥", "more_than": ">", "up_to": "≤",
         "fewer_than": "<"}
 
 
+def _columns(frame) -> dict[str, str]:
+    """low/best/high -> the columns holding them (milestones: value_low, value, value_high)."""
+    if "value" in frame and "best" not in frame:
+        return {"low": "value_low", "best": "value", "high": "value_high"}
+    return {"low": "low", "best": "best", "high": "high"}
+
+
 def figure(frame: pd.DataFrame, estimate: str = "best") -> pd.Series:
     """One number per claim: the `estimate` field (low/best/high) where the claim states
     it, otherwise best, then low, then high (the ones it does state)."""
-    order = list(dict.fromkeys([estimate, "best", "low", "high"]))
+    names = _columns(frame)
+    order = [names[c] for c in dict.fromkeys([estimate, "best", "low", "high"])]
     value = pd.Series(pd.NA, index=frame.index, dtype="Float64")
     for column in reversed(order):
         value = frame[column].astype("Float64").where(frame[column].notna(), value)
@@ -26,36 +35,49 @@ def figure(frame: pd.DataFrame, estimate: str = "best") -> pd.Series:
 
 def stated(row) -> str:
     """The figure as the claim states it: '~200', '≥30', '<50', '18–23', '12'."""
-    low, best, high = (None if pd.isna(row[c]) else int(row[c]) for c in ("low", "best", "high"))
+    names = _columns(row)
+    low, best, high = (None if pd.isna(row[names[c]]) else number(row[names[c]])
+                       for c in ("low", "best", "high"))
     if row["qualifier"] == "range":
-        text = f"{low:,}–{high:,}"
-        return f"{text} (best {best:,})" if best is not None else text
+        text = f"{low}–{high}"
+        return f"{text} (best {best})" if best is not None else text
     value = next(v for v in (best, low, high) if v is not None)
-    return f"{SIGN[row['qualifier']]}{value:,}"
+    return f"{SIGN[row['qualifier']]}{value}"
 
 
 def compare(claims: pd.DataFrame, estimate: str = "best",
-            by: tuple[str, ...] = ("event_id", "outcome", "party")) -> pd.DataFrame:
-    """Per group: highest official and highest non-official figure, their claims, ratio.
+            by: tuple[str, ...] = ("event_id", "outcome", "party", "country"),
+            min_reliability: str = "medium") -> pd.DataFrame:
+    """Per group: official and non-official figures of the same scope, side by side.
 
-    Only groups with both kinds of claimant; `ratio` = non-official / official
+    Pass statements (`statements.collapse`), so that a figure relayed many times counts
+    once. Groups keep apart the event, outcome, party and whose people (`country`) a
+    figure counts, so one country's toll never meets a two-country total. Statements
+    rated below `min_reliability` (a rumour relayed by a newsletter) take no part.
+    Only groups with both kinds of claimant; per side its lowest and highest figure
+    (`official_low`/`official`, `other_low`/`other`), its number of statements and the
+    statement giving the highest; `ratio` = highest non-official / highest official
     (missing when the official figure is 0).
     """
-    columns = [*by, "official", "other", "official_claim", "other_claim", "ratio"]
-    if claims.empty:
+    columns = [*by, "official_low", "official", "other_low", "other", "official_n",
+               "other_n", "official_claim", "other_claim", "ratio"]
+    frame = claims[claims["reliability"].map(RANK) >= RANK[min_reliability]]
+    if frame.empty:
         return pd.DataFrame(columns=columns)
-    frame = claims.assign(value=figure(claims, estimate)).dropna(subset=["value"])
+    frame = frame.assign(value=figure(frame, estimate)).dropna(subset=["value"])
     frame = frame.assign(is_official=frame["claimant_type"] == OFFICIAL)
     rows = []
     for key, group in frame.groupby(list(by), sort=True, dropna=False):
-        off = group[group["is_official"]]
-        oth = group[~group["is_official"]]
+        off = group[group["is_official"]].sort_values(["value", "claim_id"],
+                                                      ascending=[False, True])
+        oth = group[~group["is_official"]].sort_values(["value", "claim_id"],
+                                                       ascending=[False, True])
         if off.empty or oth.empty:
             continue
-        top_off = off.sort_values(["value", "claim_id"], ascending=[False, True]).iloc[0]
-        top_oth = oth.sort_values(["value", "claim_id"], ascending=[False, True]).iloc[0]
+        top_off, top_oth = off.iloc[0], oth.iloc[0]
         ratio = top_oth["value"] / top_off["value"] if top_off["value"] > 0 else pd.NA
-        rows.append([*key, float(top_off["value"]), float(top_oth["value"]),
+        rows.append([*key, float(off["value"].min()), float(top_off["value"]),
+                     float(oth["value"].min()), float(top_oth["value"]), len(off), len(oth),
                      top_off["claim_id"], top_oth["claim_id"], ratio])
     return pd.DataFrame(rows, columns=columns)
 
@@ -85,7 +107,8 @@ VALUE_KINDS = ("cost", "capacity", "figure")
 
 def targets(milestones: pd.DataFrame, kinds: tuple[str, ...] | None = STEP_KINDS) -> pd.DataFrame:
     """Planned rows that announce a date (not a planned cost or figure), of `kinds`."""
-    rows = milestones[(milestones["status"] == "planned") & milestones["value"].isna()
+    valued = milestones[["value_low", "value", "value_high"]].notna().any(axis=1)
+    rows = milestones[(milestones["status"] == "planned") & ~valued
                       & ~milestones["kind"].isin(VALUE_KINDS)]
     return rows if kinds is None else rows[rows["kind"].isin(kinds)]
 

@@ -2,12 +2,15 @@
 
 Each function sorts its rows and keeps the first `limit` (None: all) before formatting
 them; `output.show_table(..., total=...)` then says in the caption how many were left out.
+Claims and force figures are listed one line per report (the document we read), the
+reports of one statement together under its first; a date marked `~` is our inference,
+`≤` only the relaying document's date.
 """
 from __future__ import annotations
 
 import pandas as pd
 
-from . import derive
+from . import derive, statements
 from .charts.base import pretty
 
 
@@ -20,14 +23,29 @@ def _source(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
     return read.where(relayed.isna(), read + ", relaying " + relayed.fillna(""))
 
 
+def _by_statement(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """Rows sorted by `order` of their statement's first report, its reports together
+    (earliest first), with a `Statement` label: its id and how many reports it has."""
+    key = statements.key_of(frame)
+    sid = statements.ids(frame)
+    frame = frame.assign(_sid=sid, _first=frame.groupby(sid)["known_on_to"].transform("min"))
+    frame = frame.sort_values([*order, "_first", "_sid", "known_on_to", key])
+    size = frame.groupby("_sid")[key].transform("size")
+    rank = frame.groupby("_sid").cumcount()
+    label = frame["_sid"] + size.map(lambda n: f" ({n} reports)" if n > 1 else "")
+    return frame.assign(_label=label.where(rank == 0, "  ↳ same statement"))
+
+
 def claims_table(claims: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame,
                  limit: int | None = None) -> pd.DataFrame:
-    """One line per claim: event, outcome, party, figure as stated, claimant, date, source."""
+    """One line per report: its statement, event, outcome, party, figure as stated,
+    claimant, date, source; the reports of one statement together."""
     names = events.set_index("event_id")["name"]
     start = events.set_index("event_id")["start_date_from"]
-    frame = claims.assign(_start=claims["event_id"].map(start)).sort_values(
-        ["_start", "event_id", "outcome", "party", "reported_on_from", "claim_id"]).iloc[:limit]
+    frame = _by_statement(claims.assign(_start=claims["event_id"].map(start)),
+                          ["_start", "event_id", "outcome", "party"]).iloc[:limit]
     return pd.DataFrame({
+        "Statement": frame["_label"],
         "Claim": frame["claim_id"],
         "Event": frame["event_id"].map(names).fillna(frame["event_id"]),
         "Outcome": frame["outcome"],
@@ -35,25 +53,35 @@ def claims_table(claims: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFra
         "Figure": [derive.stated(r) for _, r in frame.iterrows()],
         "Claimant": frame["claimant"],
         "Type": frame["claimant_type"],
-        "Reported": frame["reported_on"],
+        "Reported": _dated(frame),
         "Reliability": frame["reliability"],
         "Source": _source(frame, sources),
     })
 
 
+def _dated(frame: pd.DataFrame) -> pd.Series:
+    """The statement date, marked where only a relay (≤) or our inference (~) dates it."""
+    said = "stated_on" if "stated_on" in frame else "reported_on"
+    basis = frame[f"{said}_basis"].map({"relay": "≤", "inferred": "~"}).fillna("")
+    return basis + frame[said]
+
+
 def deployments_table(deployments: pd.DataFrame, sources: pd.DataFrame,
                       limit: int | None = None) -> pd.DataFrame:
-    """One line per force figure: force, unit, figure, status, date described, claimant."""
-    frame = deployments.sort_values(["force", "unit", "date_from", "deployment_id"]).iloc[:limit]
+    """One line per force figure: statement, force, measure, unit, figure, status, date
+    described, claimant; the reports of one statement together."""
+    frame = _by_statement(deployments, ["force", "measure", "unit", "date_from"]).iloc[:limit]
     return pd.DataFrame({
+        "Statement": frame["_label"],
         "Row": frame["deployment_id"],
         "Force": frame["force"].map(lambda f: pretty(f, capital=True)),
+        "Measure": frame["measure"],
         "Unit": frame["unit"],
         "Figure": [derive.stated(r) for _, r in frame.iterrows()],
         "Status": frame["status"],
         "Date described": frame["date"],
         "Claimant": frame["claimant"],
-        "Reported": frame["reported_on"],
+        "Reported": _dated(frame),
         "Reliability": frame["reliability"],
         "Source": _source(frame, sources),
     })
@@ -61,19 +89,20 @@ def deployments_table(deployments: pd.DataFrame, sources: pd.DataFrame,
 
 def milestones_table(milestones: pd.DataFrame, sources: pd.DataFrame,
                      values: bool = False, limit: int | None = None) -> pd.DataFrame:
-    """One line per dated step (with its figure and unit when `values`)."""
-    frame = milestones.sort_values(["subject", "date_from", "milestone_id"]).iloc[:limit]
+    """One line per report of a dated step (with its figure and unit when `values`), the
+    reports of one announcement together."""
+    frame = _by_statement(milestones, ["subject", "date_from"]).iloc[:limit]
     table = {
+        "Statement": frame["_label"],
         "Row": frame["milestone_id"],
         "Subject": frame["subject"].map(lambda s: pretty(s, capital=True)),
         "Step": frame["milestone"].map(pretty),
         "Status": frame["status"],
         "Date": frame["date"] + frame["end_date"].map(lambda e: f" to {e}" if pd.notna(e) else ""),
-        "Stated": frame["stated_on"],
+        "Stated": _dated(frame),
     }
     if values:
-        table["Figure"] = [f"{derive.number(v)} {pretty(u)}" for v, u in
-                           zip(frame["value"], frame["unit"])]
+        table["Figure"] = [f"{derive.stated(r)} {pretty(r['unit'])}" for _, r in frame.iterrows()]
     else:
         table["What"] = frame["description"]
     table["Reliability"] = frame["reliability"]

@@ -66,8 +66,10 @@ def load_tables(data_dir: Path | str | None = None, use_cache: bool = True) -> T
         with cache.open("rb") as fh:
             return pickle.load(fh)
     raw = validate_dir(data_dir, label_root=data_dir.parent)
-    tables = Tables(**{name: _typed(name, frame) for name, frame in raw.items()},
-                    data_hash=data_hash(data_dir))
+    typed = {name: _typed(name, frame) for name, frame in raw.items()}
+    for name in ("casualty_claims", "deployments", "milestones"):
+        typed[name] = _with_known_on(typed[name], typed["sources"])
+    tables = Tables(**typed, data_hash=data_hash(data_dir))
     if use_cache:
         _write_atomic(cache, pickle.dumps(tables))
     return tables
@@ -88,6 +90,16 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         out[f"{col}_from"] = pd.to_datetime(out[f"{col}_from"])
         out[f"{col}_to"] = pd.to_datetime(out[f"{col}_to"])
     return out
+
+
+def _with_known_on(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
+    """Add `known_on_to`: the first day on which the row was public, the later of the end
+    of its statement date and the end of the publication date of the document we read
+    (an undated document: the statement date alone)."""
+    said = "stated_on" if "stated_on" in frame else "reported_on"
+    published = frame["source_id"].map(sources.set_index("source_id")["published_to"])
+    return frame.assign(known_on_to=published.where(published > frame[f"{said}_to"],
+                                                    frame[f"{said}_to"]))
 
 
 def _write_atomic(path: Path, payload: bytes) -> None:

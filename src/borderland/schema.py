@@ -16,6 +16,14 @@ QUALIFIERS = ("exact", "about", "at_least", "more_than", "up_to", "fewer_than", 
 CLAIMANT_TYPES = ("official", "media", "ngo", "intergovernmental", "local", "academic",
                   "opposition", "anonymous")
 COUNTRIES = ("TJ", "KG", "AF", "RU", "UZ", "CN", "IN", "US", "IR", "GB")
+# How a claim's date is known: the document dates the claimant's statement (`stated`),
+# we infer it from the text or from a dated relay of the same statement (`inferred`),
+# or only the relaying document's publication date is known, an upper bound (`relay`).
+DATE_BASES = ("stated", "inferred", "relay")
+# What a force figure measures (deployments.measure).
+MEASURES = ("strength", "deployed", "contingent", "redeployed", "withdrawn", "target", "rate",
+            "aid", "seized")
+STATEMENT_ID = r"^s-[cdm]\d{4}$"
 CLAIMANT_COUNTRIES = COUNTRIES + ("intl",)
 
 # Which of low/best/high a qualifier fills: (must be filled, must stay empty).
@@ -76,8 +84,19 @@ def _claim_tail() -> tuple[Column, ...]:
         Column("claimant", "text", True, description="who made the claim, as named"),
         Column("claimant_type", "enum", True, CLAIMANT_TYPES),
         Column("claimant_country", "enum", False, CLAIMANT_COUNTRIES),
-        Column("reported_on", "date", True, description="when the claim was made"),
+        Column("reported_on", "date", True,
+               description="when the claimant made the statement (see reported_on_basis)"),
+        Column("reported_on_basis", "enum", True, DATE_BASES,
+               description="how reported_on is known: stated, inferred, or relay (only the "
+                           "relaying document's date)"),
     )
+
+
+def _statement(required: bool = True) -> Column:
+    """The statement a row relays: `s-` + the id of the statement's primary row."""
+    return Column("statement_id", "id", required, pattern=STATEMENT_ID,
+                  description="rows relaying one claimant's statement (same moment, same "
+                              "figure) share it: 's-' + the id of its primary row")
 
 
 def _provenance() -> tuple[Column, ...]:
@@ -140,6 +159,7 @@ CASUALTY_CLAIMS = Table(
     "casualty_claims", "claim_id",
     (
         Column("claim_id", "id", True, pattern=r"^c\d{4}$"),
+        _statement(),
         Column("event_id", "slug", True, references="events.event_id"),
         Column("outcome", "enum", True, ("killed", "wounded", "detained", "missing", "displaced",
                                           "refugees", "orphaned", "casualties")),
@@ -158,7 +178,14 @@ DEPLOYMENTS = Table(
     "deployments", "deployment_id",
     (
         Column("deployment_id", "id", True, pattern=r"^d\d{4}$"),
+        _statement(),
         Column("force", "slug", True),
+        Column("measure", "enum", True, MEASURES,
+               description="strength (standing size at a date), deployed (sent into an "
+                           "operation), contingent (an exercise or mission), redeployed (sent "
+                           "elsewhere), withdrawn (pulled out), target (a stated aim), rate (per "
+                           "period), aid (money or materiel given or pledged), seized (weapons "
+                           "seized or surrendered)"),
         Column("event_id", "slug", references="events.event_id"),
         Column("location", "text"),
         Column("unit", "enum", True, ("personnel", "aircraft", "helicopters", "armoured-vehicles",
@@ -178,6 +205,7 @@ MILESTONES = Table(
     "milestones", "milestone_id",
     (
         Column("milestone_id", "id", True, pattern=r"^m\d{4}$"),
+        _statement(required=False),
         Column("track", "enum", True, ("basing", "energy", "security", "context")),
         Column("subject", "slug", True),
         Column("milestone", "slug", True),
@@ -191,10 +219,18 @@ MILESTONES = Table(
         Column("end_date", "date", latest_year=2100, description="end of a span"),
         Column("date_precision", "enum", True, PRECISIONS),
         Column("stated_on", "date", True, description="when the statement was made"),
-        Column("value", "number"),
-        Column("unit", "enum", False, ("usd", "rub", "mw", "gwh", "m", "km", "km2", "percent",
-                                        "tonnes", "people", "households", "personnel",
-                                        "aircraft", "years")),
+        Column("stated_on_basis", "enum", True, DATE_BASES,
+               description="how stated_on is known (as reported_on_basis)"),
+        Column("value_low", "number", description="lowest value stated (qualifier range, "
+                                                   "at_least, more_than)"),
+        Column("value", "number", description="the value stated"),
+        Column("value_high", "number", description="highest value stated (qualifier range, "
+                                                    "up_to, fewer_than)"),
+        Column("qualifier", "enum", False, QUALIFIERS, description="how the value is hedged "
+                                                                    "(required with a value)"),
+        Column("unit", "enum", False, ("usd", "rub", "eur", "tjs", "mw", "gwh", "kwh",
+                                        "m", "m3", "km", "km2", "percent", "tonnes", "people",
+                                        "households", "personnel", "aircraft", "years")),
         Column("description", "text", True),
         Column("claimant", "text"),
         Column("claimant_type", "enum", True, CLAIMANT_TYPES),

@@ -2,10 +2,12 @@
 
 Rules, one per parameter:
 
-* `as_of`: a row is known on a date when the END of its `reported_on` (claims,
-  deployments) or `stated_on` (milestones) interval is on or before the END of
-  `as_of`'s interval. A claim reported "2016" counts only from 31 Dec 2016; `as_of`
-  "2012-07" means "by the end of July 2012". Events count once they have started.
+* `as_of`: a row is known on a date when its `known_on_to` (the later of the end of
+  its `reported_on`/`stated_on` interval and the end of the publication date of the
+  document we read; see `load`) is on or before the END of `as_of`'s interval. A claim
+  reported "2016" counts only from 31 Dec 2016; `as_of` "2012-07" means "by the end of
+  July 2012". A statement is known as soon as one of its rows is (`statements`).
+  Events count once they have started.
 * `sources`: rows whose `source_id` (the document we read) or `original_source_id`
   (the outlet it relays) is listed.
 * `min_reliability`: rows rated at least this (low < medium < high).
@@ -33,12 +35,12 @@ def as_of_end(as_of: str | None) -> pd.Timestamp | None:
     return dates.last_day(as_of) if as_of else None
 
 
-def known(frame: pd.DataFrame, as_of: str | None, column: str) -> pd.DataFrame:
-    """Rows whose `column` interval ends on or before the end of `as_of`."""
+def known(frame: pd.DataFrame, as_of: str | None) -> pd.DataFrame:
+    """Rows public by the end of `as_of` (their `known_on_to`)."""
     end = as_of_end(as_of)
     if end is None:
         return frame
-    return frame[frame[f"{column}_to"] <= end]
+    return frame[frame["known_on_to"] <= end]
 
 
 def from_sources(frame: pd.DataFrame, sources: Iterable[str] | None) -> pd.DataFrame:
@@ -81,22 +83,22 @@ def in_years(frame: pd.DataFrame, start_year: int | None, end_year: int | None,
     return frame[keep]
 
 
-def _common(frame: pd.DataFrame, p: dict, stated: str) -> pd.DataFrame:
-    frame = known(frame, p.get("as_of"), stated)
+def _common(frame: pd.DataFrame, p: dict) -> pd.DataFrame:
+    frame = known(frame, p.get("as_of"))
     frame = from_sources(frame, p.get("sources"))
     return reliable(frame, p.get("min_reliability"))
 
 
 def claims(tables, p: dict) -> pd.DataFrame:
     """Casualty claims matching as_of, sources, min_reliability, claimant_types, events."""
-    frame = _common(tables.casualty_claims, p, "reported_on")
+    frame = _common(tables.casualty_claims, p)
     frame = among(frame, "claimant_type", p.get("claimant_types"))
     return among(frame, "event_id", p.get("events"))
 
 
 def deployments(tables, p: dict) -> pd.DataFrame:
     """Force figures matching as_of, sources, min_reliability, forces, years, show_planned."""
-    frame = _common(tables.deployments, p, "reported_on")
+    frame = _common(tables.deployments, p)
     frame = among(frame, "force", p.get("forces"))
     frame = among(frame, "claimant_type", p.get("claimant_types"))
     frame = in_years(frame, p.get("start_year"), p.get("end_year"), "date")
@@ -109,7 +111,7 @@ def milestones(tables, p: dict, track: str | None = None) -> pd.DataFrame:
     frame = tables.milestones
     if track:
         frame = frame[frame["track"] == track]
-    frame = _common(frame, p, "stated_on")
+    frame = _common(frame, p)
     subjects = p.get("subjects") if p.get("subjects") is not None else p.get("projects")
     frame = among(frame, "subject", subjects)
     frame = among(frame, "claimant_type", p.get("claimant_types"))
@@ -144,6 +146,8 @@ def source_ids(*frames: pd.DataFrame) -> list[str]:
     """Sorted ids of every document behind the rows of `frames` (read and relayed)."""
     ids: set[str] = set()
     for frame in frames:
+        if "documents" in frame:  # statements: every document of every relay
+            ids.update(doc for docs in frame["documents"] for doc in docs)
         for column in ("source_id", "original_source_id"):
             if column in frame:
                 ids.update(frame[column].dropna())

@@ -228,8 +228,14 @@ def _row_rules(table: Table) -> dict:
                                      f"{r[s]!r} (rule: end-after-start)"))
                                      if _dated(r[e], r[s]) and dates.before(r[e], r[s]) else None)
     if "qualifier" in names:
-        rules["qualifier"] = _qualifier_rule
-        rules["order"] = _order_rule
+        figures = FIGURES[table.name]
+        rules["qualifier"] = lambda r, f=figures: _qualifier_rule(r, f)
+        rules["order"] = lambda r, f=figures: _order_rule(r, f)
+    if "measure" in names:
+        rules["target-planned"] = lambda r: ("status", ("measure 'target' is a stated aim, so "
+                                            f"status must be 'planned', not {r['status']!r} "
+                                            "(rule: target-planned)")) \
+            if r["measure"] == "target" and r["status"] != "planned" else None
     if "value" in names:
         rules["unit"] = lambda r: ("unit", "a value needs its unit (rule: unit)") \
             if r["value"] and not r["unit"] else None
@@ -259,25 +265,34 @@ def _dated(*values: str) -> bool:
     return all(v and dates.problem(v, 2100) is None for v in values)
 
 
-def _qualifier_rule(row) -> tuple[str, str] | None:
+# The low/best/high columns of each table of figures, in that order.
+FIGURES = {"casualty_claims": ("low", "best", "high"), "deployments": ("low", "best", "high"),
+           "milestones": ("value_low", "value", "value_high")}
+
+
+def _qualifier_rule(row, figures: tuple[str, str, str]) -> tuple[str, str] | None:
     q = row["qualifier"]
+    named = dict(zip(("low", "best", "high"), figures, strict=True))
+    if not q:
+        given = [c for c in figures if row[c]]
+        return (given[0], "a value needs its qualifier (rule: qualifier)") if given else None
     if q not in QUALIFIER_FIELDS:
         return None  # reported by the enum check
     filled, empty = QUALIFIER_FIELDS[q]
-    for col in filled:
+    for col in (named[c] for c in filled):
         if not row[col]:
             return col, f"qualifier {q!r} needs {col} (rule: qualifier)"
-    for col in empty:
+    for col in (named[c] for c in empty):
         if row[col]:
             return col, f"qualifier {q!r} leaves {col} empty; got {row[col]!r} (rule: qualifier)"
     return None
 
 
-def _order_rule(row) -> tuple[str, str] | None:
-    values = [(c, row[c]) for c in ("low", "best", "high") if _COUNT.match(row[c] or "")]
+def _order_rule(row, figures: tuple[str, str, str]) -> tuple[str, str] | None:
+    values = [(c, float(row[c])) for c in figures if _NUMBER.match(row[c] or "")]
     for (c1, v1), (c2, v2) in itertools.pairwise(values):
-        if int(v1) > int(v2):
-            return c2, f"{c2} {v2} is below {c1} {v1} (rule: low<=best<=high)"
+        if v1 > v2:
+            return c2, f"{c2} {row[c2]} is below {c1} {row[c1]} (rule: low<=best<=high)"
     return None
 
 
@@ -339,7 +354,9 @@ def _link_problems(frames: dict[str, pd.DataFrame], labels: dict[str, str],
         problems += _provenance_links(frames[name], sources, labels[name])
     if "sources" not in unreadable:
         problems += _via_chain(frames["sources"], labels["sources"])
-    problems += _duplicate_claims(frames["casualty_claims"], labels["casualty_claims"])
+    for name in STATEMENT_FIELDS:
+        problems += _statement_problems(frames[name], name, labels[name])
+        problems += _duplicate_problems(frames[name], name, labels[name])
     claims = frames["casualty_claims"].drop_duplicates("claim_id").set_index("claim_id")
     for line, row in frames["casualty_claims"].iterrows():
         total = row["part_of"]
@@ -383,18 +400,75 @@ def _via_chain(frame: pd.DataFrame, label: str) -> list[Problem]:
     return problems
 
 
-_CLAIM_IDENTITY = ["event_id", "outcome", "party", "country", "low", "best", "high", "qualifier",
-                   "claimant", "reported_on", "source_id"]
+# Fields on which every row of one statement must agree (the same claimant's same figure).
+STATEMENT_FIELDS = {
+    "casualty_claims": ("claimant", "claimant_type", "event_id", "outcome", "party", "country",
+                        "low", "best", "high", "qualifier"),
+    "deployments": ("claimant", "claimant_type", "force", "measure", "event_id", "unit",
+                    "status", "date", "low", "best", "high", "qualifier"),
+    "milestones": ("claimant_type", "track", "subject", "milestone", "kind", "status", "date",
+                   "end_date", "value_low", "value", "value_high", "qualifier", "unit"),
+}
+# What makes two rows of one document the same figure of the same subject.
+DUPLICATE_FIELDS = {
+    "casualty_claims": ("source_id", "event_id", "outcome", "party", "country", "low", "best",
+                        "high"),
+    "deployments": ("source_id", "force", "measure", "unit", "status", "date", "low", "best",
+                    "high"),
+    "milestones": ("source_id", "subject", "milestone", "status", "date", "value_low", "value",
+                   "value_high"),
+}
 
 
-def _duplicate_claims(frame: pd.DataFrame, label: str) -> list[Problem]:
-    dupes = frame[frame.duplicated(_CLAIM_IDENTITY, keep="first")]
-    firsts = frame.reset_index().drop_duplicates(_CLAIM_IDENTITY).set_index(_CLAIM_IDENTITY)
-    problems = []
-    for line, row in dupes.iterrows():
-        first = firsts.loc[tuple(row[_CLAIM_IDENTITY]), "line"]
-        problems.append(Problem(label, line, "claim_id", f"{row['claim_id']!r} repeats the claim "
-                                f"on line {first} (rule: duplicate-claim)"))
+def _statement_problems(frame: pd.DataFrame, name: str, label: str) -> list[Problem]:
+    """Rows of one statement agree on who said what; its primary row belongs to it; rows
+    dated as `stated` agree on when."""
+    key, said = TABLES[name].key, "stated_on" if name == "milestones" else "reported_on"
+    problems: list[Problem] = []
+    rows = frame[frame["statement_id"] != ""]
+    by_id = frame.reset_index().drop_duplicates(key).set_index(key)
+    for sid, group in rows.groupby("statement_id", sort=True):
+        primary = sid[2:]
+        first_line = int(group.index[0])
+        if primary not in by_id.index or by_id.at[primary, "statement_id"] != sid:
+            problems.append(Problem(label, first_line, "statement_id", f"{sid!r} names {primary!r}, "
+                                    f"which is not a row of this statement; a statement id is "
+                                    f"'s-' + the {key} of its primary row (rule: statement)"))
+            continue
+        head = by_id.loc[primary]
+        for line, row in group.iterrows():
+            for col in STATEMENT_FIELDS[name]:
+                if row[col] != head[col]:
+                    problems.append(Problem(label, line, col, f"{row[col]!r} differs from "
+                                            f"{head[col]!r} on line {head['line']}, the primary "
+                                            f"row of statement {sid!r}; rows of one statement "
+                                            "agree on it (rule: statement)"))
+        dated = group[group[f"{said}_basis"] == "stated"]
+        for line, row in dated.iterrows():
+            if row[said] != dated.iloc[0][said]:
+                problems.append(Problem(label, line, said, f"{row[said]!r} differs from "
+                                        f"{dated.iloc[0][said]!r} on line {dated.index[0]}; rows "
+                                        f"of statement {sid!r} dated as 'stated' agree "
+                                        "(rule: statement-date)"))
+    return problems
+
+
+def _duplicate_problems(frame: pd.DataFrame, name: str, label: str) -> list[Problem]:
+    """Two rows of one document for the same figure of the same subject, unless one row's
+    note names the other's id (distinct things that the note explains)."""
+    key, fields = TABLES[name].key, list(DUPLICATE_FIELDS[name])
+    problems: list[Problem] = []
+    twins = frame[frame.duplicated(fields, keep=False)]
+    for _, group in twins.groupby(fields, sort=False):
+        lines = list(group.index)
+        for a, b in itertools.combinations(lines, 2):
+            ida, idb = group.at[a, key], group.at[b, key]
+            if idb in group.at[a, "note"] or ida in group.at[b, "note"]:
+                continue
+            problems.append(Problem(label, b, key, f"{idb!r} repeats the figure of {ida!r} on "
+                                    f"line {a} from the same document; merge them, or say in "
+                                    f"the note of one how it differs, naming the other's id "
+                                    "(rule: duplicate)"))
     return problems
 
 

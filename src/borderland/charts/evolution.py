@@ -32,12 +32,13 @@ def dated_events(claims: pd.DataFrame, outcome: str = "killed") -> list[str]:
 
 @styled
 def toll_over_time(claims: pd.DataFrame, event: pd.Series, *, estimate: str = "best",
-                   outcome: str = "killed") -> Chart:
+                   outcome: str = "killed", left_out: int = 0) -> Chart:
     """One panel per party: each claim at the days between the event and its report.
 
     x is symmetric-log days after the event's start (a claim dated only to a year or
     month sits at the end of that interval, with a line back to its start); y is the
-    figure as stated. A step line follows the official figure as it stood.
+    figure as stated. A step line follows the official figure as it stood. Pass
+    statements; `left_out` counts those not drawn because only a relay dates them.
     """
     frame = claims[(claims["event_id"] == event["event_id"]) & (claims["outcome"] == outcome)]
     start = event["start_date_from"]
@@ -65,12 +66,17 @@ def toll_over_time(claims: pd.DataFrame, event: pd.Series, *, estimate: str = "b
     legend(fig, frame, value_axis="y")
     title = _title(frame, event["name"], outcome)
     set_title(fig, title)
-    caption = ("Each mark is one claim, placed at how long after the event it was reported; "
+    caption = ("Each mark is one statement (however many outlets relayed it), placed at how "
+               "long after the event it was made; "
                "claims dated only to a month or a year sit at the end of that period, with a "
                "thin line back to its start. Filled dots are exact, open dots approximate; "
                "arrows mark open-ended figures (up: “at least”, down: “up to”), bars stated "
                "ranges. The grey step line follows the highest official figure known at each "
-               "point. Colour: claimant type.")
+               "point. Colour: claimant type."
+               + (f" {left_out} statement{'s are' if left_out != 1 else ' is'} not drawn: "
+                  "only the later document that relays "
+                  f"{'them' if left_out != 1 else 'it'} dates {'them' if left_out != 1 else 'it'}."
+                  if left_out else ""))
     alt = (f"{title}. " + " ".join(
         f"{pretty(p, capital=True)}: " + ", ".join(
             f"{derive.stated(r)} by {r['claimant']} on {r['reported_on']}"

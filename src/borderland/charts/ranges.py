@@ -133,7 +133,7 @@ def _draw_rows(ax, groups: list, height: float) -> None:
 
 def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
     people = frame["claimant"].nunique()
-    who = (f"{subject}: {len(frame)} claim{'s' * (len(frame) > 1)} from {people} "
+    who = (f"{subject}: {_statement_count(frame)} from {people} "
            f"claimant{'s' * (people > 1)}")
     killed = frame[frame["outcome"] == "killed"] if "outcome" in frame else frame
     if killed.empty:
@@ -145,10 +145,20 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
     return f"{who}; {what} stated run from {derive.number(values.min())} to {derive.number(values.max())} {noun}"
 
 
+def _statement_count(frame: pd.DataFrame) -> str:
+    """'25 statements (53 reports)' for statements; '25 claims' for plain rows."""
+    n = len(frame)
+    if "reports" not in frame:
+        return f"{n} claim{'s' * (n != 1)}"
+    reports = int(frame["reports"].sum())
+    return f"{n} statement{'s' * (n != 1)}" + (f" ({reports} reports)" if reports != n else "")
+
+
 def _caption(noun: str) -> str:
-    return ("Each row is one figure as claimed: who said it and when it was reported "
-            "(“+n”: n more claimants of the same type repeating the same figure, with the "
-            "span of dates). Filled dots are exact figures, open dots approximate ones, bars "
+    return ("Each row is one statement, a figure as its claimant gave it, drawn once however "
+            "many outlets relayed it: who said it and when (“+n”: n more statements by "
+            "claimants of the same type giving the same figure, with the span of dates). "
+            "Filled dots are exact figures, open dots approximate ones, bars "
             "stated ranges; arrows mark open-ended figures (“at least”, “up to”) and point "
             f"where the number of {noun} may lie. The stated figure is printed beside each row. "
             "Colour shows the type of claimant; paler rows are rated low reliability. Claims "
@@ -156,7 +166,7 @@ def _caption(noun: str) -> str:
 
 
 def _alt(groups, by, frame, subject) -> str:
-    parts = [f"Chart of {len(frame)} claims about {subject}, grouped by {' and '.join(by)}."]
+    parts = [f"Chart of {_statement_count(frame)} about {subject}, grouped by {' and '.join(by)}."]
     for key, lines in groups:
         figures = ", ".join(
             f"{derive.stated(row)} ({row['claimant']}" + (f" and {len(m) - 1} more" if len(m) > 1

@@ -32,14 +32,21 @@ def busiest(frame: pd.DataFrame, by: list[str], limit: int = 6) -> list[tuple]:
     return [tuple(r) for r in counts[by].head(limit).itertuples(index=False)]
 
 
+STRENGTH = ("strength", "target")  # a force's size, and stated aims for it
+
+
 @styled
 def forces_over_time(deployments: pd.DataFrame, panels: list[tuple[str, str]], *,
-                     estimate: str = "best") -> Chart:
-    """One panel per (force, unit): each figure at the date it describes.
+                     estimate: str = "best", measures: tuple[str, ...] = STRENGTH) -> Chart:
+    """One panel per (force, unit): each figure of `measures` at the date it describes.
 
-    A figure dated only to a month or year sits at the middle of that period with a
-    line across it. Blue: actual, vermillion: planned; glyphs as in the claim charts.
+    Only rows of `measures` are drawn (by default a force's standing strength and stated
+    targets for it), so a series never mixes an exercise contingent or a redeployment
+    into a force's size. Pass statements. A figure dated only to a month or year sits
+    at the middle of that period with a line across it. Blue: actual, vermillion:
+    planned; glyphs as in the claim charts.
     """
+    deployments = deployments[deployments["measure"].isin(measures)]
     cols = 1 if len(panels) == 1 else 2
     nrows = -(-len(panels) // cols)
     fig, axes = new_figure(0.9 + 1.9 * nrows, nrows=nrows, ncols=cols, squeeze=False)
@@ -63,12 +70,16 @@ def forces_over_time(deployments: pd.DataFrame, panels: list[tuple[str, str]], *
                label="paler: low reliability")], loc="outside lower left", ncols=3)
     title = facts[0][0]
     set_title(fig, title)
-    caption = ("Each mark is one reported figure, placed at the date it describes (a figure "
-               "dated only to a year or month sits mid-period, with a line across it). Blue "
-               "marks what a source says existed, vermillion what was planned. Arrows mark "
-               "open-ended figures, bars stated ranges; paler marks are rated low reliability. "
-               "Some figures count only part of a force (an exercise contingent, troops sent "
-               "elsewhere); see the table below for each row's source and note.")
+    what = ("a force's standing strength, or a stated target for it (other measures, such as "
+            "exercise contingents or troops sent elsewhere, are charted apart)"
+            if set(measures) == set(STRENGTH) else "a figure measured as "
+            + " or ".join(measures))
+    caption = (f"Each mark is one statement of {what}, placed at the date it describes (a "
+               "figure dated only to a year or month sits mid-period, with a line across it); "
+               "a figure relayed by several outlets is drawn once. Blue marks what a source "
+               "says existed, vermillion what was planned. Arrows mark open-ended figures, "
+               "bars stated ranges; paler marks are rated low reliability. The table below "
+               "gives each figure's reports and sources.")
     alt = " ".join(f[1] for f in facts)
     return Chart(fig, title, caption, alt, select.source_ids(*used))
 
@@ -124,6 +135,7 @@ def values_over_time(milestones: pd.DataFrame, *, unit: str = "usd", noun: str =
     cost to complete; the eight series with most figures are drawn.
     """
     rows = milestones[milestones["unit"] == unit].sort_values(["stated_on_to", "milestone_id"])
+    rows = rows.assign(value=derive.figure(rows)).dropna(subset=["value"])  # a range: its best, else low
     series = busiest(rows, ["subject", "milestone"], 8)
     rows = rows[pd.Series(list(zip(rows["subject"], rows["milestone"])), index=rows.index)
                 .isin(series)]
