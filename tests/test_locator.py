@@ -214,3 +214,17 @@ def test_tolls_as_a_dict_and_unknown_tolls_draw_rings(tables):
              if len(c.get_sizes()) and c.get_sizes()[0] > 2]
     assert (1.0, 1.0, 1.0, 1.0) in faces and len(faces) == 2
     assert "Khorog ×2 (2012, 2013)" in [t.get_text() for t in ax.texts]
+
+
+def test_labels_stay_clear_of_the_circles(chart, tables):
+    ax = chart.fig.axes[0]
+    renderer = chart.fig.canvas.get_renderer()
+    places = locator.load_places()
+    toll = derive.highest_credible(select.claims(tables, {}))
+    drawn = locator.clusters(tables.events, locator.load_event_places(places=places), places,
+                             locator._toll_map(toll))
+    circles = [locator._circle_box(ax, c.lon, c.lat, c.radius_pt) for c in drawn]
+    for text in ax.texts:
+        box = text.get_window_extent(renderer)
+        for circle in circles:
+            assert not box.overlaps(circle), f"{text.get_text()!r} covers a circle"
