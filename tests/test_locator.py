@@ -97,10 +97,10 @@ def test_every_event_is_placed_or_explicitly_nationwide(tables):
     event_places = locator.load_event_places(places=places, events=tables.events)
     locator.check_coverage(tables.events, event_places)
     unplaced = set(event_places.loc[event_places["place_id"].isna(), "event_id"])
-    regions = tables.events.set_index("event_id")["region"]
-    assert unplaced and all(regions[e] == "nationwide" for e in unplaced)
-    nationwide = set(regions[regions == "nationwide"].index)
-    assert nationwide <= unplaced, "a nationwide event is given a place"
+    events = tables.events.set_index("event_id")
+    sitewide = (events["region"] == "nationwide") | (events["event_type"] == "aggregate")
+    assert unplaced and all(sitewide[e] for e in unplaced)
+    assert set(events.index[sitewide]) <= unplaced, "a nationwide or aggregate event is placed"
 
 
 def test_an_event_missing_from_event_places_is_named(tables):
@@ -132,10 +132,12 @@ def test_boundaries_load_and_bad_geojson_is_named(tmp_path):
 
 
 def test_episodes_per_region_counts_from_the_year_and_names_ties():
-    events = pd.DataFrame({"region": ["gbao", "gbao", "rasht", "rasht", "nationwide", "gbao"],
+    events = pd.DataFrame({"region": ["gbao", "gbao", "rasht", "rasht", "nationwide", "gbao",
+                                      "gbao"],
+                           "event_type": ["armed-clash"] * 6 + ["aggregate"],
                            "start_date_from": pd.to_datetime(
                                ["2012-07-24", "2013-12-01", "2010-08-01", "2011-01-01",
-                                "2020-01-01", "2009-12-31"])})
+                                "2020-01-01", "2009-12-31", "2022-01-01"])})
     counts = locator.episodes_per_region(events, since=2010)
     assert counts.to_dict() == {"gbao": 2, "rasht": 2}
     assert locator.busiest_sentence(counts, 2010) == (
@@ -153,7 +155,8 @@ def test_episodes_per_region_counts_from_the_year_and_names_ties():
 def test_title_is_computed_from_the_events(chart, tables):
     counts = locator.episodes_per_region(tables.events, 2010)
     assert chart.title.startswith(locator.busiest_sentence(counts, 2010))
-    placed = len(tables.events) - (tables.events["region"] == "nationwide").sum()
+    placed = len(tables.events) - ((tables.events["region"] == "nationwide")
+                                   | (tables.events["event_type"] == "aggregate")).sum()
     assert f"; {placed} of {len(tables.events)} episodes placed" in chart.title
     assert chart.caption and chart.alt and chart.source_ids
     assert set(chart.source_ids) <= set(tables.sources["source_id"])
@@ -161,7 +164,8 @@ def test_title_is_computed_from_the_events(chart, tables):
 
 
 def test_every_placed_episode_is_drawn_and_in_the_alt_text(chart, tables):
-    events = tables.events[tables.events["region"] != "nationwide"]
+    events = tables.events[(tables.events["region"] != "nationwide")
+                           & (tables.events["event_type"] != "aggregate")]
     for name in events["name"]:
         assert name in chart.alt
     ax = chart.fig.axes[0]

@@ -38,12 +38,16 @@ class Tables:
 
 
 def data_hash(data_dir: Path) -> str:
-    """sha256 over the table files (names and bytes) of `data_dir`."""
+    """sha256 over the table files and the map's geo files (names and bytes) of `data_dir`."""
     digest = hashlib.sha256()
     for table in TABLES.values():
         path = data_dir / table.file
         digest.update(table.file.encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
+    for path in sorted((data_dir / "geo").glob("*")):  # the map's boundaries and gazetteer
+        if path.is_file():
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 

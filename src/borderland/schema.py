@@ -146,7 +146,9 @@ EVENTS = Table(
         Column("place", "text", True),
         Column("event_type", "enum", True, ("civil-war", "security-operation", "armed-clash",
                                              "border-clash", "attack", "assassination",
-                                             "protest", "jailbreak")),
+                                             "protest", "jailbreak", "aggregate"),
+               description="aggregate: a total across several episodes or the whole "
+                           "country, counted together (never one operation's toll)"),
         Column("summary", "text", True),
         Column("source_id", "slug", True, references="sources.source_id"),
         Column("quote", "text", True),

@@ -165,10 +165,10 @@ def check_coverage(events: pd.DataFrame, event_places: pd.DataFrame,
 
 
 def episodes_per_region(events: pd.DataFrame, since: int = 2010) -> pd.Series:
-    """Episodes that started in or after `since`, per region (nationwide left out), most
-    first, ties by region name."""
+    """Episodes that started in or after `since`, per region (nationwide events and
+    aggregates, totals across several episodes, left out), most first, ties by region."""
     frame = events[(events["start_date_from"] >= pd.Timestamp(year=since, month=1, day=1))
-                   & (events["region"] != "nationwide")]
+                   & (events["region"] != "nationwide") & (events["event_type"] != "aggregate")]
     counts = frame.groupby("region").size()
     order = sorted(counts.index, key=lambda r: (-counts[r], r))
     return counts.reindex(order).rename("episodes")
