@@ -1,0 +1,110 @@
+"""Where the sources disagree: subjects on which statements differ beyond a tolerance.
+
+Each function takes statements (`statements.collapse`), so a figure relayed many times
+counts once, and compares only like with like:
+
+* `tolls`: casualty statements of one event, outcome, party and country;
+* `forces`: strength statements of one force and unit describing the same year;
+* `values`: stated values of one project step in one unit, stated in the same year;
+* `targets`: target dates of one project step announced in the same year.
+
+A subject is listed when its highest figure is more than `tolerance` times its lowest
+(dates: when the targets lie more than `years` apart). Each row names the statement at
+either end: who, when, the figure as worded and its reliability. Nothing is averaged.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import derive
+from .select import RANK
+
+COLUMNS = ["Subject", "Statements compared", "Lowest", "Highest", "Spread"]
+
+
+def _side(row, when: str) -> str:
+    return (f"{derive.stated(row)} — {row['claimant'] or 'claimant not named'}, {row[when]} "
+            f"({row['reliability']} reliability)")
+
+
+def _spread(frame: pd.DataFrame, by: list[str], label, tolerance: float, when: str,
+            min_reliability: str, per_claimant: bool = False) -> pd.DataFrame:
+    frame = frame[frame["reliability"].map(RANK) >= RANK[min_reliability]]
+    frame = frame.assign(_low=derive.figure(frame, "low"), _high=derive.figure(frame, "high"))
+    frame = frame.dropna(subset=["_low"])
+    if per_claimant:  # each claimant's highest figure: its running tallies do not count
+        frame = frame.sort_values(["_high", frame.columns[0]], ascending=[False, True])
+        frame = frame.drop_duplicates([*by, "claimant"])
+    rows = []
+    for key, group in frame.groupby(by, sort=True, dropna=False):
+        if len(group) < 2:
+            continue
+        low = group.sort_values(["_low", group.columns[0]]).iloc[0]
+        high = group.sort_values(["_high", group.columns[0]], ascending=[False, True]).iloc[0]
+        lo, hi = float(low["_low"]), float(high["_high"])
+        if hi <= lo * tolerance or hi == 0:
+            continue
+        rows.append([label(key if isinstance(key, tuple) else (key,)), len(group),
+                     _side(low, when), _side(high, when),
+                     f"×{hi / lo:.1f}" if lo > 0 else f"0 to {derive.number(hi)}", hi / max(lo, 1)])
+    out = pd.DataFrame(rows, columns=[*COLUMNS, "_factor"])
+    return out.sort_values(["_factor", "Subject"], ascending=[False, True]).drop(columns="_factor")
+
+
+def tolls(claims: pd.DataFrame, names: dict[str, str], *, tolerance: float = 1.5,
+          min_reliability: str = "medium") -> pd.DataFrame:
+    """Casualty subjects on which claimants' highest figures differ by more than
+    `tolerance` times (a claimant's earlier, lower running tally is not set against
+    others)."""
+    def label(key):
+        event, outcome, party, country = key
+        whose = f", {country} citizens" if isinstance(country, str) else ""
+        return f"{names.get(event, event)}: {outcome}, {party.replace('-', ' ')}{whose}"
+    return _spread(claims, ["event_id", "outcome", "party", "country"], label, tolerance,
+                   "reported_on", min_reliability, per_claimant=True)
+
+
+def forces(deployments: pd.DataFrame, *, tolerance: float = 1.25,
+           min_reliability: str = "medium") -> pd.DataFrame:
+    """Standing strengths of one force, for the same year, that differ beyond `tolerance`."""
+    frame = deployments[deployments["measure"] == "strength"]
+    frame = frame.assign(_year=frame["date_from"].dt.year)
+    def label(key):
+        force, unit, year = key
+        return f"{force.replace('-', ' ').capitalize()}: {unit} in {year}"
+    return _spread(frame, ["force", "unit", "_year"], label, tolerance, "reported_on",
+                   min_reliability)
+
+
+def values(milestones: pd.DataFrame, *, tolerance: float = 1.25,
+           min_reliability: str = "medium") -> pd.DataFrame:
+    """Values (costs, capacities) of one step in one unit, stated in the same year."""
+    frame = milestones[milestones[["value_low", "value", "value_high"]].notna().any(axis=1)]
+    frame = frame.assign(_year=frame["stated_on_to"].dt.year)
+    def label(key):
+        subject, step, unit, year = key
+        return f"{subject.replace('-', ' ').capitalize()}: {step.replace('-', ' ')} ({unit}), stated in {year}"
+    return _spread(frame, ["subject", "milestone", "unit", "_year"], label, tolerance,
+                   "stated_on", min_reliability)
+
+
+def targets(milestones: pd.DataFrame, *, years: float = 1.0,
+            min_reliability: str = "medium") -> pd.DataFrame:
+    """Target dates of one step announced in the same year that lie more than `years` apart."""
+    frame = derive.targets(milestones)
+    frame = frame[frame["reliability"].map(RANK) >= RANK[min_reliability]]
+    frame = frame.assign(_year=frame["stated_on_to"].dt.year)
+    rows = []
+    for (subject, step, year), group in frame.groupby(["subject", "milestone", "_year"],
+                                                      sort=True):
+        first = group.sort_values(["date_from", "milestone_id"]).iloc[0]
+        last = group.sort_values(["date_to", "milestone_id"], ascending=[False, True]).iloc[0]
+        gap = (last["date_from"] - first["date_to"]).days / 365.25
+        if len(group) < 2 or gap <= years:
+            continue
+        rows.append([f"{subject.replace('-', ' ').capitalize()}: {step.replace('-', ' ')}, "
+                     f"announced in {year}", len(group),
+                     f"{first['date']} — {first['claimant'] or 'not named'}, {first['stated_on']}",
+                     f"{last['date']} — {last['claimant'] or 'not named'}, {last['stated_on']}",
+                     f"{gap:.1f} years apart"])
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,51 @@
+"""Where the sources disagree (borderland.disagreement): like with like, statements once."""
+from __future__ import annotations
+
+from rows import claim, dataset, deployment, milestone
+
+from borderland import disagreement, statements
+
+
+def test_tolls_list_subjects_beyond_the_tolerance_naming_both_ends(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="12", party="security-forces", country="TJ"),
+        claim(11, best="40", party="security-forces", country="TJ", claimant="Outlet",
+              claimant_type="media", reliability="medium"),
+        claim(12, best="300", party="security-forces", country="TJ", claimant="Rumour",
+              claimant_type="anonymous", reliability="low"),
+        claim(13, best="14", party="armed-group", country="TJ"),
+        claim(14, best="15", party="armed-group", country="TJ", claimant="Outlet",
+              claimant_type="media")])
+    rows = statements.collapse(tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"])
+    found = disagreement.tolls(rows, {"event-one": "Test event"})
+    assert list(found["Subject"]) == ["Test event: killed, security forces, TJ citizens"]
+    row = found.iloc[0]
+    assert row["Lowest"].startswith("12 — Ministry") and row["Highest"].startswith("40 — Outlet")
+    assert row["Spread"] == "×3.3" and row["Statements compared"] == 2  # the low-rated 300 is out
+
+
+def test_a_claimants_running_tally_is_not_set_against_the_others(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="2", reported_on="2012-07-24"),
+        claim(11, best="20", reported_on="2012-07-30"),
+        claim(12, best="22", claimant="Outlet", claimant_type="media")])
+    rows = statements.collapse(tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"])
+    assert disagreement.tolls(rows, {}).empty
+
+
+def test_forces_compare_strengths_of_the_same_year_only(tmp_path):
+    tables = dataset(tmp_path, deployments=[
+        deployment(10, best="7000", date="2013"),
+        deployment(11, best="5000", date="2013", claimant="Other", reported_on="2014"),
+        deployment(12, best="500", date="2014", measure="contingent", reported_on="2014")])
+    found = disagreement.forces(statements.collapse(tables.deployments))
+    assert list(found["Subject"]) == ["201st base: personnel in 2013"]
+
+
+def test_targets_announced_the_same_year_more_than_a_year_apart(tmp_path):
+    tables = dataset(tmp_path, milestones=[
+        milestone(10, date="2025", stated_on="2018-11-16", claimant="Asia-Plus"),
+        milestone(11, date="2028", stated_on="2018-11-21", claimant="Ambassador"),
+        milestone(12, date="2029", stated_on="2020")])
+    found = disagreement.targets(statements.collapse(tables.milestones))
+    assert len(found) == 1 and found.iloc[0]["Spread"] == "2.0 years apart"
