@@ -102,8 +102,9 @@ def targets(milestones: pd.DataFrame, *, years: float = 1.0,
         gap = (last["date_from"] - first["date_to"]).days / 365.25
         if len(group) < 2 or gap <= years:
             continue
-        rows.append([f"{subject.replace('-', ' ').capitalize()}: {step.replace('-', ' ')}, "
-                     f"announced in {year}", len(group),
+        subject_text = (f"{subject.replace('-', ' ').capitalize()}: {step.replace('-', ' ')}, "
+                        f"announced in {year}")
+        rows.append([subject_text, len(group),
                      f"{first['date']} — {first['claimant'] or 'not named'}, {first['stated_on']}",
                      f"{last['date']} — {last['claimant'] or 'not named'}, {last['stated_on']}",
                      f"{gap:.1f} years apart"])
