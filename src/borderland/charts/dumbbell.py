@@ -7,6 +7,7 @@ from matplotlib.lines import Line2D
 from .. import derive, select
 from .base import (
     CLAIMANT_COLORS,
+    LOW_ALPHA,
     OKABE_ITO,
     Chart,
     count_axis,
@@ -22,14 +23,14 @@ OTHER = OKABE_ITO["orange"]
 
 @styled
 def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: str = "best",
-                      outcome: str = "killed") -> Chart:
+                      outcome: str = "killed", min_reliability: str = "medium") -> Chart:
     """One row per (event, party) where both official and other claimants give a figure.
 
     Dots: the highest official figure and the highest non-official one (using `estimate`
     where a claim states several); the label on the right is their ratio.
     """
     frame = claims[claims["outcome"] == outcome]
-    pairs = derive.compare(frame, estimate)
+    pairs = derive.compare(frame, estimate, min_reliability=min_reliability)
     start = events.set_index("event_id")["start_date_from"]
     names = events.set_index("event_id")["name"]
     pairs = pairs.assign(start=pairs["event_id"].map(start)).sort_values(
@@ -41,8 +42,14 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
         y = -i
         ax.plot([row["official"], row["other"]], [y, y], color="#bbbbbb", lw=2.2, zorder=1,
                 solid_capstyle="butt")
-        ax.plot(row["official"], y, "o", color=CLAIMANT_COLORS["official"], ms=6, zorder=3)
-        ax.plot(row["other"], y, "o", color=OTHER, ms=6, zorder=3)
+        for side, color, dy in (("official", CLAIMANT_COLORS["official"], -0.18),
+                                ("other", OTHER, 0.18)):
+            if row[f"{side}_low"] < row[side]:  # the side's other statements: its range
+                ax.plot([row[f"{side}_low"], row[side]], [y + dy, y + dy], color=color, lw=1.2,
+                        alpha=0.6, zorder=2, solid_capstyle="butt")
+            faded = by_id.loc[row[f"{side}_claim"], "reliability"] == "low"
+            ax.plot(row[side], y, "o", color=color, ms=6, zorder=3,
+                    alpha=LOW_ALPHA if faded else 1.0)
         for side, claim, offset, ha in (("official", row["official_claim"], -6, "right"),
                                         ("other", row["other_claim"], 6, "left")):
             if row["official"] > row["other"]:
@@ -54,8 +61,9 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
         ax.annotate(ratio, (1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=7.5,
                     fontweight="bold")
+        whose = f" ({row['country']})" if isinstance(row.get("country"), str) else ""
         labels.append(f"{shorten(names.get(row['event_id'], row['event_id']), 30)} · "
-                      f"{pretty(row['party'])}")
+                      f"{pretty(row['party'])}{whose}")
     ax.annotate("ratio", (1.0, 0.5), xycoords=("axes fraction", "data"), xytext=(4, 2),
                 textcoords="offset points", ha="left", va="bottom", fontsize=7, color="#555555")
     values = list(pairs["official"]) + list(pairs["other"])
@@ -76,14 +84,21 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
         loc="outside lower left", ncols=2)
     title = _title(pairs)
     set_title(fig, title)
-    caption = (f"For each event and party where both sides gave a figure for the {outcome}, the "
-               "highest official claim (blue) against the highest claim by anyone else "
-               "(orange), labelled as stated; bold: how many times larger the non-official "
-               f"figure is. Where a claim states several figures, its {estimate} one is used "
-               "(else the one it states). Claims are compared like for like; parts are never "
-               "added up.")
+    caption = (f"For each event, party and nationality where both sides gave a figure for the "
+               f"{outcome}, the highest official statement (blue) against the highest "
+               "statement by anyone else (orange), labelled as stated; a thin line beside a "
+               "dot spans that side's lower statements. Bold: how many times larger the "
+               f"non-official figure is. Only statements rated {min_reliability} reliability "
+               "or better are compared, and each statement counts once however often it was "
+               f"relayed. Where a statement gives several figures, its {estimate} one is used "
+               "(else the one it states); parts are never added up. The alt text names the "
+               "two statements behind each row.")
+    def who(claim):
+        row = by_id.loc[claim]
+        return f"{row['claimant']}, {row['reported_on']}"
     alt = f"{title}. " + " ".join(
-        f"{lab}: official {derive.number(r['official'])}, non-official {derive.number(r['other'])}."
+        f"{lab}: official {derive.number(r['official'])} ({who(r['official_claim'])}), "
+        f"non-official {derive.number(r['other'])} ({who(r['other_claim'])})."
         for lab, (_, r) in zip(labels, pairs.iterrows()))
     ids = list(pairs["official_claim"]) + list(pairs["other_claim"])
     return Chart(fig, title, caption, alt, select.source_ids(by_id.loc[ids].reset_index()))

@@ -131,18 +131,43 @@ def _draw_rows(ax, groups: list, height: float) -> None:
     ax.grid(axis="y", visible=False)
 
 
+COUNTRY_NAMES = {"TJ": "Tajik", "KG": "Kyrgyz", "AF": "Afghan", "RU": "Russian",
+                 "UZ": "Uzbek", "CN": "Chinese"}
+
+
 def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
+    """A finding: how far official and other statements of the same scope lie apart, else
+    how far the statements run (computed from the rows drawn)."""
     people = frame["claimant"].nunique()
-    who = (f"{subject}: {_statement_count(frame)} from {people} "
-           f"claimant{'s' * (people > 1)}")
+    who = f"{_statement_count(frame)} from {people} claimant{'s' * (people > 1)}"
     killed = frame[frame["outcome"] == "killed"] if "outcome" in frame else frame
     if killed.empty:
-        return who
+        return f"{subject}: {who}"
+    if "outcome" in frame and "claimant_type" in frame:
+        pairs = derive.compare(killed)
+        if not pairs.empty:
+            # the most contested comparison: most statements on both sides, then widest
+            pairs = pairs.assign(_n=pairs["official_n"] + pairs["other_n"],
+                                 _gap=pairs["other"] - pairs["official"])
+            top = pairs.sort_values(["_n", "_gap"], ascending=False).iloc[0]
+            party = {"security-forces": "security-force ", "armed-group": "armed-group ",
+                     "civilians": "civilian ", "foreign-nationals": "foreign "}.get(
+                         top["party"], "")
+            if isinstance(top["country"], str):
+                party = f"{COUNTRY_NAMES.get(top['country'], top['country'])} {party}"
+            if top["other"] > top["official"]:
+                return (f"{subject}: official statements put the {party}dead at "
+                        f"{derive.number(top['official'])} at most, other claimants at up to "
+                        f"{derive.number(top['other'])} ({who})")
+            return (f"{subject}: other claimants never went above the official count of the "
+                    f"{party}dead, {derive.number(top['official'])} ({who})")
     values = pd.concat([killed[c] for c in ("low", "best", "high")]).dropna()
     what = "death tolls" if "outcome" in frame else "figures"
     if values.min() == values.max():
-        return f"{who}; every {what[:-1]} stated is {derive.number(values.min())} {noun}"
-    return f"{who}; {what} stated run from {derive.number(values.min())} to {derive.number(values.max())} {noun}"
+        single = "person" if noun == "people" and values.min() == 1 else noun
+        return f"{subject}: every {what[:-1]} stated is {derive.number(values.min())} {single} ({who})"
+    return (f"{subject}: {what} stated run from {derive.number(values.min())} to "
+            f"{derive.number(values.max())} {noun} ({who})")
 
 
 def _statement_count(frame: pd.DataFrame) -> str:
