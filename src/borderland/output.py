@@ -160,11 +160,27 @@ def table_html(frame: pd.DataFrame, caption: str, source_ids: Iterable[str],
 
 
 def show_table(frame: pd.DataFrame, *, caption: str, source_ids: Iterable[str],
-               sources: pd.DataFrame, total: int | None = None):
-    """`table_html` wrapped for display in a notebook."""
+               sources: pd.DataFrame, total: int | None = None, annex: str | None = None):
+    """`table_html` wrapped for display in a notebook.
+
+    `annex`: the listing's title in the annex. The report then shows a link to it in place
+    of the table, which goes to the annex (`report/annex.html`) with its sources.
+    """
     from IPython.display import HTML
 
-    return HTML(table_html(frame, caption, source_ids, sources, total))
+    table = table_html(frame, caption, source_ids, sources, total)
+    if annex:
+        table = annex_item(table, annex, total if total is not None else len(frame))
+    return HTML(table)
+
+
+ANNEX_END = "<!--/bl-annex-->"
+
+
+def annex_item(table: str, title: str, rows: int) -> str:
+    """A table marked for the annex: the renderer moves it there and leaves a link."""
+    return (f'<div class="bl-annex-item" data-annex="{html.escape(title)}" '
+            f'data-rows="{rows}">{table}</div>{ANNEX_END}')
 
 
 def markdown(text: str):

@@ -23,6 +23,10 @@ _SOURCE_LINK = re.compile(r'href="#source-([a-z0-9-]+)"')
 _FIGURE = re.compile(r'<figure class="bl-figure" id="([^"]+)">.*?data-sources="([^"]*)"', re.DOTALL)
 _DATA_SOURCES = re.compile(r'data-sources="([^"]*)"')
 _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.DOTALL)
+_ANNEX_ITEM = re.compile(r'<div class="bl-annex-item" data-annex="([^"]*)" data-rows="(\d+)">'
+                         r'(.*?)</div><!--/bl-annex-->', re.DOTALL)
+ANNEX_FILE = "annex.html"
+REPORT_FILE = "index.html"
 
 
 @dataclass
@@ -91,6 +95,41 @@ def _unique(anchor: str, seen: set[str]) -> str:
     return candidate
 
 
+@dataclass
+class AnnexTable:
+    """One full listing moved from a chapter to the annex."""
+
+    number: int
+    title: str
+    rows: int
+    anchor: str
+    body: str
+    chapter: str
+    chapter_anchor: str
+
+
+def split_annex(sections: list[Section]) -> tuple[list[Section], list[AnnexTable]]:
+    """The chapters with each annex table replaced by a link to it, and the tables.
+
+    Tables are numbered A1, A2... in reading order; each links back to its chapter.
+    """
+    tables: list[AnnexTable] = []
+    out = []
+    for section in sections:
+        def move(match: re.Match, section=section) -> str:
+            number = len(tables) + 1
+            title, rows = html.unescape(match.group(1)), int(match.group(2))
+            anchor = f"annex-a{number}"
+            tables.append(AnnexTable(number, title, rows, anchor, match.group(3),
+                                     section.title, section.anchor))
+            return (f'<p class="bl-annex-ref" id="ref-{anchor}">The full listing, '
+                    f'{html.escape(title)} ({rows:,} rows), is <a href="{ANNEX_FILE}#{anchor}">'
+                    f"table A{number} of the annex</a>.</p>")
+        out.append(Section(section.notebook, section.title, section.anchor,
+                           _ANNEX_ITEM.sub(move, section.body), section.subheadings))
+    return out, tables
+
+
 def cited_sources(sections: list[Section], sources: pd.DataFrame) -> list[str]:
     """source_ids linked from the sections, plus the documents those outlets were read in."""
     cited = {sid for s in sections for sid in _SOURCE_LINK.findall(s.body)}
@@ -111,8 +150,11 @@ def figures_citing(sections: list[Section]) -> dict[str, list[tuple[int, str]]]:
 
 
 def bibliography(source_ids: list[str], sources: pd.DataFrame,
-                 citing: dict[str, list[tuple[int, str]]] | None = None) -> list[dict]:
-    """Entries for the cited sources, ordered by publisher then date; only http(s) links."""
+                 citing: dict[str, list[tuple[int, str]]] | None = None,
+                 figure_file: str = "") -> list[dict]:
+    """Entries for the cited sources, ordered by publisher then date; only http(s) links.
+
+    Each entry's `figures` are (number, link) of the figures citing it, in `figure_file`."""
     citing = citing or {}
     rows = sources.set_index("source_id")
     entries = []
@@ -124,18 +166,53 @@ def bibliography(source_ids: list[str], sources: pd.DataFrame,
             "source_id": sid, "publisher": row["publisher"], "author": row["author"] or "",
             "published": row["published"] or "", "title": row["title"], "url": url, "via": via,
             "via_label": rows.loc[via, "publisher"] if via in rows.index else via,
-            "figures": citing.get(sid, []),
+            "figures": [(n, f"{figure_file}#{a}") for n, a in citing.get(sid, [])],
         })
     return sorted(entries, key=lambda e: (e["publisher"].lower(), e["published"], e["source_id"]))
 
 
+def nest_relays(entries: list[dict]) -> list[dict]:
+    """Entries with each relayed outlet listed under the document we read it in."""
+    by_id = {e["source_id"]: e for e in entries}
+    top = []
+    for entry in entries:
+        entry.setdefault("relays", [])
+    for entry in entries:
+        host = by_id.get(entry["via"]) if entry["via"] else None
+        (host["relays"] if host else top).append(entry)
+    return top
+
+
+def _environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
+                       keep_trailing_newline=True)
+
+
 def render_report(sections: list[Section], sources: pd.DataFrame, meta: dict) -> str:
-    """The whole report as one HTML string."""
-    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["j2"]),
-                      keep_trailing_newline=True)
+    """The whole report as one HTML string: annex tables replaced by links to the annex,
+    Source lines linking to the annex's bibliography."""
+    sections, annex = split_annex(sections)
     cited = cited_sources(sections, sources)
     for section in sections:
-        section.body = Markup(section.body)
-    return env.get_template("report.html.j2").render(
-        sections=sections, bibliography=bibliography(cited, sources, figures_citing(sections)),
+        body = section.body.replace('href="#source-', f'href="{ANNEX_FILE}#source-')
+        section.body = Markup(body.replace('href="#bibliography"',
+                                           f'href="{ANNEX_FILE}#bibliography"'))
+    return _environment().get_template("report.html.j2").render(
+        sections=sections, annex=annex, annex_file=ANNEX_FILE, cited=len(cited),
+        css=Markup((TEMPLATES / "report.css").read_text()), **meta)
+
+
+def render_annex(sections: list[Section], sources: pd.DataFrame, meta: dict) -> str:
+    """The annex as one HTML string: every full listing, linked back to its chapter, and
+    the bibliography of every document the report and the listings cite (its figure
+    numbers link to the report's figures)."""
+    chapters, tables = split_annex(sections)
+    listed = [Section("annex", "Annex", "annex", t.body) for t in tables]
+    cited = sorted(set(cited_sources(chapters, sources)) | set(cited_sources(listed, sources)))
+    for table in tables:
+        table.body = Markup(table.body)
+    return _environment().get_template("annex.html.j2").render(
+        tables=tables, report_file=REPORT_FILE,
+        bibliography=nest_relays(bibliography(cited, sources, figures_citing(chapters),
+                                              figure_file=REPORT_FILE)),
         css=Markup((TEMPLATES / "report.css").read_text()), **meta)

@@ -24,7 +24,7 @@ OUTCOMES = TABLES["casualty_claims"].column("outcome").allowed
 PARTIES = TABLES["casualty_claims"].column("party").allowed
 
 
-ROW_IN = 0.15  # inches per row
+ROW_IN = 0.135  # inches per row
 REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability"]
 
 
