@@ -168,7 +168,7 @@ def test_bad_parameters_exit_2_with_one_clear_line_and_write_nothing(project, ar
 @pytest.mark.slow
 def test_cache_runs_only_what_changed(built_project: Project):
     p = built_project
-    html = ("build", *ONLY, "--format", "html")
+    html = ("build", *p.mini(), "--format", "html")
 
     def states(*extra):
         result = p.run(*html, *extra)
@@ -205,7 +205,8 @@ def test_cache_runs_only_what_changed(built_project: Project):
 
 @pytest.mark.slow
 def test_summary_says_where_the_outputs_are(built_project: Project):
-    result = built_project.run("build", *ONLY, "--format", "html", "--show-code")
+    result = built_project.run("build", *built_project.mini(), "--format", "html",
+                               "--show-code")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert f"HTML: {built_project.report / 'index.html'}" in out
@@ -224,7 +225,7 @@ def test_failing_notebook_leaves_the_previous_report_byte_identical(built_projec
     assert before
     p.write_notebook("02-casualties", casualties_notebook(
         extra_cells=[("code", "1 / 0")]))
-    result = p.run("build", *ONLY, "--format", "html")
+    result = p.run("build", *p.mini(), "--format", "html")
     assert result.returncode == 1
     assert "ZeroDivisionError" in result.stderr and "02-casualties" in result.stderr
     assert tree_digest(p.report) == before
