@@ -112,7 +112,8 @@ def _check_one(name: str, value: Any, rule: Rule, tables) -> tuple[Any, str | No
     }
     if value is None and rule.kind in ("date", "choices", "year", "rows"):
         return None, None
-    if rule.kind == "date" and isinstance(value, str) and dates.problem(value, 2100):
+    if rule.kind == "date" and isinstance(value, str) and dates.shaped(value) \
+            and dates.problem(value, 2100):  # say why: no such day, or out of range
         reason = re.sub(r" \(rule: [^)]*\)$", "", dates.problem(value, 2100))
         return None, f"parameter {name}: {reason}; allowed: {rule.describe()}"
     result = checkers[rule.kind]()
