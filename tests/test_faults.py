@@ -14,6 +14,8 @@ import os
 import re
 import signal
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -306,3 +308,35 @@ def test_published_report_is_readable_by_others(built_project: Project):
     """The staging folder is made private by mkdtemp; the published one must not stay so."""
     mode = stat.S_IMODE(built_project.report.stat().st_mode)
     assert mode & stat.S_IROTH and mode & stat.S_IXOTH, oct(mode)
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+
+@pytest.mark.parametrize("group", [True, False], ids=["terminal-ctrl-c", "sigint-to-build"])
+def test_ctrl_c_says_one_line_exits_130_and_keeps_the_report(built_project: Project, tmp_path,
+                                                             group):
+    """Ctrl-C in a terminal reaches the build, its kernels and its browser (the process
+    group); `kill -INT` the build alone."""
+    p = built_project
+    before = tree_digest(p.report)
+    hold = tmp_path / "hold"
+    proc = subprocess.Popen([sys.executable, "-m", "borderland", "build", *one(p), "--no-cache"],
+                            cwd=p.root, env=p.env(BL_TEST_HOLD=str(hold)), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    p.procs.append(proc)
+    wait_for(Path(f"{hold}.started"), proc)  # the notebook is executing
+    family = descendants(proc.pid)
+    if group:
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    _release(hold)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["borderland: interrupted; the previous report was kept"]
+    assert tree_digest(p.report) == before
+    assert leftovers(p.report) == []
+    left = survivors(family)
+    assert not left, "the interrupted build left processes running:\n" + "\n".join(left)

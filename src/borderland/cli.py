@@ -30,7 +30,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"borderland: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # the build removed its staging folder on the way out
-        print("\nborderland: interrupted; the previous report was kept", file=sys.stderr)
+        import logging
+
+        # Ctrl-C reached the PDF browser's driver too; its thread would log the lost link.
+        logging.getLogger("asyncio").disabled = True
+        print("borderland: interrupted; the previous report was kept", file=sys.stderr)
         return 130
 
 
