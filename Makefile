@@ -57,9 +57,10 @@ $(LAB_VENV)/.synced: requirements-lab.lock pyproject.toml
 	$(LAB_VENV)/bin/uv pip install --quiet --python $(LAB_VENV)/bin/python --no-deps -e .
 	touch $@
 
-## lab: open the notebooks in JupyterLab (its own environment, .venv-lab)
+## lab: open the notebooks in JupyterLab (.venv-lab), options in LAB_ARGS="--allow-root --no-browser --port 8899"
+LAB_ARGS ?=
 lab: $(LAB_VENV)/.synced
-	$(LAB_VENV)/bin/jupyter lab notebooks/
+	$(LAB_VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/
 
 ## lock: re-pin requirements*.lock and environment.yml from pyproject.toml
 lock: venv

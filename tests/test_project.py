@@ -43,3 +43,11 @@ def test_every_quote_stands_in_its_source():
     summary = result.stdout.strip().splitlines()[-1]
     assert result.returncode == 0, result.stdout[-3000:]
     assert " 0 missing, 0 unverified" in summary
+
+
+def test_make_lab_passes_lab_args_through():
+    """`make lab LAB_ARGS=...` reaches jupyter lab (as root it needs --allow-root)."""
+    result = subprocess.run(["make", "-n", "lab", "LAB_ARGS=--allow-root --no-browser --port 8899"],
+                            cwd=paths.ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "jupyter lab --allow-root --no-browser --port 8899 notebooks/" in result.stdout
