@@ -289,3 +289,53 @@ def test_full_report_pdf_has_a_page_or_more_per_section_and_every_heading(full_r
     text = " ".join(pages)
     missing = [sub for _t, subs in sections for sub in subs if normal(sub) not in text]
     assert not missing, f"headings missing from the PDF text: {missing}"
+
+
+# --------------------------------------------------------------------------- runs of their own
+
+
+@pytest.mark.slow
+def test_a_parameterised_build_leaves_the_default_report_untouched(built_project: Project):
+    p = built_project
+    before = tree_digest(p.report)
+    result = p.run("build", *ONLY, "--format", "html", "-p", "start_year", "2000")
+    assert result.returncode == 0, result.stderr
+    run = p.report / "runs" / "start_year-2000_only-01-02"
+    assert f"went to {run}/" in result.stdout
+    assert {k: v for k, v in tree_digest(p.report).items() if not k.startswith("runs")} == before
+    report_is_whole(run)
+    cover = (run / "index.html").read_text(encoding="utf-8")
+    assert "Not the default report." in cover and "a partial report" in cover
+    assert "<code>start_year</code>" in cover
+    # the next default build keeps the runs
+    again = p.run("build", *p.mini(), "--format", "html", "--show-code")
+    assert again.returncode == 0, again.stderr
+    report_is_whole(run)
+    assert "went to" not in again.stdout
+
+
+@pytest.mark.parametrize("given", ["02-casualties.ipynb", "02", "2", "notebooks/02-casualties.ipynb"])
+def test_only_takes_numbers_and_file_names(given):
+    from borderland.notebooks import resolve
+
+    assert resolve(given) == "02-casualties"
+
+
+def test_only_says_did_you_mean(project: Project):
+    code, _out, err = project.cli("build", "--only", "02-casualtes")
+    assert code == 2 and "did you mean 02-casualties?" in err and err.count("\n") == 1, err
+
+
+def test_scenario_by_path(project: Project):
+    (project.scenarios / "broken.yml").write_text("start_year: 2000\nstart_year: 2001\n")
+    for given in (str(project.scenarios / "broken.yml"), "broken"):
+        code, _out, err = project.cli("build", *ONLY, "--scenario", given)
+        assert code == 2, err
+        assert err.strip() == (f"borderland: --scenario {project.scenarios / 'broken.yml'} line 2: "
+                               "duplicate key 'start_year' (first given on line 1)"), err
+
+
+def test_params_lists_no_stray_column(project: Project):
+    code, out, _err = project.cli("params")
+    assert code == 0
+    assert not re.search(r"^  \w+ +None +default", out, re.MULTILINE), out
