@@ -62,10 +62,10 @@ LAB_ARGS ?=
 lab: $(LAB_VENV)/.synced
 	$(LAB_VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/
 
-## lock: re-pin requirements*.lock and environment.yml from pyproject.toml
+## lock: re-pin requirements*.lock (for Linux, macOS and Windows) and environment.yml from pyproject.toml
 lock: venv
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --extra lab -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-lab.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --python-version 3.11 --universal --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --extra lab -c requirements.lock --python-version 3.11 --universal --generate-hashes -o requirements-lab.lock
 	$(BIN)/python -m borderland.envfile requirements-lab.lock > environment.yml
 
 ## clean: remove build output, caches and environments
