@@ -62,6 +62,10 @@ LAB_ARGS ?=
 lab: $(LAB_VENV)/.synced
 	$(LAB_VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/
 
+## test-lab: run 90-explore in JupyterLab in headless Chromium, change a control, check the chart redraws
+test-lab: $(LAB_VENV)/.synced
+	$(LAB_VENV)/bin/python -m pytest -q tests/lab
+
 ## lock: re-pin requirements*.lock (for Linux, macOS and Windows) and environment.yml from pyproject.toml
 lock: venv
 	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --python-version 3.11 --universal --generate-hashes -o requirements.lock
@@ -73,4 +77,4 @@ clean:
 	rm -rf $(VENV) $(LAB_VENV) .cache report/* figures/*
 	git checkout -- report/README.md figures/README.md
 
-.PHONY: help venv report scenarios test validate bench lint lab lock clean
+.PHONY: help venv report scenarios test validate bench lint lab test-lab lock clean
