@@ -57,14 +57,19 @@ $(LAB_VENV)/.synced: requirements-lab.lock pyproject.toml
 	$(LAB_VENV)/bin/uv pip install --quiet --python $(LAB_VENV)/bin/python --no-deps -e .
 	touch $@
 
-## lab: open the notebooks in JupyterLab (its own environment, .venv-lab)
+## lab: open the notebooks in JupyterLab (.venv-lab), options in LAB_ARGS="--allow-root --no-browser --port 8899"
+LAB_ARGS ?=
 lab: $(LAB_VENV)/.synced
-	$(LAB_VENV)/bin/jupyter lab notebooks/
+	$(LAB_VENV)/bin/jupyter lab $(LAB_ARGS) notebooks/
 
-## lock: re-pin requirements*.lock and environment.yml from pyproject.toml
+## test-lab: run 90-explore in JupyterLab in headless Chromium, change a control, check the chart redraws
+test-lab: $(LAB_VENV)/.synced
+	$(LAB_VENV)/bin/python -m pytest -q tests/lab
+
+## lock: re-pin requirements*.lock (for Linux, macOS and Windows) and environment.yml from pyproject.toml
 lock: venv
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
-	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --extra lab -c requirements.lock --python-version 3.11 --generate-hashes -o requirements-lab.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --python-version 3.11 --universal --generate-hashes -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra test --extra dev --extra lab -c requirements.lock --python-version 3.11 --universal --generate-hashes -o requirements-lab.lock
 	$(BIN)/python -m borderland.envfile requirements-lab.lock > environment.yml
 
 ## clean: remove build output, caches and environments
@@ -72,4 +77,4 @@ clean:
 	rm -rf $(VENV) $(LAB_VENV) .cache report/* figures/*
 	git checkout -- report/README.md figures/README.md
 
-.PHONY: help venv report scenarios test validate bench lint lab lock clean
+.PHONY: help venv report scenarios test validate bench lint lab test-lab lock clean

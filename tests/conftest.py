@@ -229,6 +229,11 @@ class Project:
     def cache(self) -> Path:
         return self.root / ".cache"
 
+    def mini(self) -> tuple[str, ...]:
+        """--only the two small notebooks, published into report/ as the default report is
+        (a build with --only goes to report/runs/ unless --out names a folder)."""
+        return (*ONLY, "--out", str(self.report))
+
     def env(self, **extra: str) -> dict[str, str]:
         return base_env(BORDERLAND_ROOT=str(self.root), **extra)
 
@@ -567,7 +572,7 @@ def _built_template(tmp_path_factory, validated_tables) -> Project:
             proj.cache.mkdir()
             for pickle in validated_tables:
                 shutil.copy2(pickle, proj.cache / pickle.name)
-            result = proj.run("build", *ONLY, "--format", "html")
+            result = proj.run("build", *proj.mini(), "--format", "html")
             if result.returncode != 0:
                 raise RuntimeError(f"the template project did not build:\n{result.stdout}\n"
                                    f"{result.stderr}")

@@ -14,12 +14,13 @@ import os
 import re
 import signal
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 from conftest import (
-    ONLY,
     Project,
     casualties_notebook,
     descendants,
@@ -34,10 +35,17 @@ from conftest import (
 pytestmark = pytest.mark.slow
 
 RAISING_CELL = ("code", 'raise RuntimeError("deliberate failure for the test")')
-ONE = ("--only", "01-overview")
 # `--show-code` gives a new report (a new build key) from cached notebooks: the tests that
 # need a build to publish something new, but no kernel, use it.
-NEW = (*ONLY, "--format", "html", "--show-code")
+
+
+def one(p: Project) -> tuple[str, ...]:
+    """--only 01-overview, published into report/ (not report/runs/)."""
+    return ("--only", "01-overview", "--out", str(p.report))
+
+
+def new(p: Project) -> tuple[str, ...]:
+    return (*p.mini(), "--format", "html", "--show-code")
 
 
 def shows_code(report: Path) -> bool:
@@ -52,7 +60,7 @@ def assert_stale_cleaned_or_ignored(p: Project) -> None:
     """Staging folders of a killed build are gone, or at least the next build that does
     any work removes them (a build with nothing to do may stop before looking)."""
     if leftovers(p.report):
-        result = p.run("build", *ONLY, "--format", "html", "--show-code")
+        result = p.run("build", *p.mini(), "--format", "html", "--show-code")
         assert result.returncode == 0, result.stderr
         report_is_whole(p.report)
         assert leftovers(p.report) == [], "stale staging folders were never cleaned"
@@ -86,7 +94,7 @@ def test_notebook_that_raises_names_notebook_and_cell(built_project: Project, pa
     assert leftovers(p.report) == []
     # fixed, the next build succeeds
     p.write_notebook("02-casualties", casualties_notebook())
-    again = p.run("build", *ONLY, "--format", "html", *params)
+    again = p.run("build", *p.mini(), "--format", "html", *params)
     assert again.returncode == 0, again.stderr
     report_is_whole(p.report)
 
@@ -99,7 +107,7 @@ def test_killed_during_execution(built_project: Project, tmp_path, sig):
     p = built_project
     before = tree_digest(p.report)
     hold = tmp_path / "hold"
-    proc = p.start("build", *ONE, "--format", "html", "--no-cache",
+    proc = p.start("build", *one(p), "--format", "html", "--no-cache",
                    env=p.env(BL_TEST_HOLD=str(hold)))
     wait_for(Path(f"{hold}.started"), proc)  # the notebook is executing
     family = descendants(proc.pid)
@@ -108,7 +116,7 @@ def test_killed_during_execution(built_project: Project, tmp_path, sig):
     assert proc.returncode != 0
     assert tree_digest(p.report) == before, "the killed build changed the published report"
 
-    result = p.run("build", *ONE, "--format", "html")
+    result = p.run("build", *one(p), "--format", "html")
     assert result.returncode == 0, result.stderr
     manifest = report_is_whole(p.report)
     assert set(manifest["parameters"]) == {"01-overview"}
@@ -124,7 +132,7 @@ def test_killed_during_publishing(built_project: Project, tmp_path, point, sig):
     p = built_project
     before = tree_digest(p.report)
     hold = tmp_path / "hold"
-    proc = start_paused_publish(p, point, hold, "build", *NEW)
+    proc = start_paused_publish(p, point, hold, "build", *new(p))
     wait_for(Path(f"{hold}.started"), proc)
     os.kill(proc.pid, sig)
     proc.communicate(timeout=120)
@@ -139,7 +147,7 @@ def test_killed_during_publishing(built_project: Project, tmp_path, point, sig):
         assert olds and tree_digest(olds[0]) == before, "the previous report was lost"
 
     # the next build puts things right
-    result = p.run("build", *ONLY, "--format", "html")
+    result = p.run("build", *p.mini(), "--format", "html")
     assert result.returncode == 0, result.stderr
     report_is_whole(p.report)
     assert not shows_code(p.report)
@@ -151,7 +159,7 @@ def test_killed_between_renames_then_a_failing_build_restores_the_old_report(
     p = built_project
     before = tree_digest(p.report)
     hold = tmp_path / "hold"
-    proc = start_paused_publish(p, "between-renames", hold, "build", *NEW)
+    proc = start_paused_publish(p, "between-renames", hold, "build", *new(p))
     wait_for(Path(f"{hold}.started"), proc)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=120)
@@ -168,16 +176,16 @@ def test_killed_while_carrying_a_scenario_report(built_project: Project, tmp_pat
     """report/<scenario>/ is moved into the new report at publishing; a kill then loses none."""
     p = built_project
     (p.scenarios / "defaults.yml").write_text("# the default parameters\n")
-    made = p.run("build", *ONLY, "--format", "html", "--scenario", "defaults")
+    made = p.run("build", *p.mini(), "--format", "html", "--scenario", "defaults")
     assert made.returncode == 0, made.stderr
     scenario_before = tree_digest(p.report / "defaults")
     hold = tmp_path / "hold"
-    proc = start_paused_publish(p, "before-swap", hold, "build", *NEW)
+    proc = start_paused_publish(p, "before-swap", hold, "build", *new(p))
     wait_for(Path(f"{hold}.started"), proc)
     os.kill(proc.pid, signal.SIGKILL)
     proc.communicate(timeout=120)
 
-    result = p.run("build", *ONE, "--format", "html")
+    result = p.run("build", *one(p), "--format", "html")
     assert result.returncode == 0, result.stderr
     assert tree_digest(p.report / "defaults") == scenario_before, "the scenario report was lost"
     report_is_whole(p.report)
@@ -191,10 +199,10 @@ def test_killed_while_carrying_a_scenario_report(built_project: Project, tmp_pat
 def test_second_build_fails_clearly_while_one_runs(built_project: Project, tmp_path):
     p = built_project
     hold = tmp_path / "hold"
-    first = start_paused_publish(p, "before-swap", hold, "build", *NEW)
+    first = start_paused_publish(p, "before-swap", hold, "build", *new(p))
     wait_for(Path(f"{hold}.started"), first)  # it holds the build lock
     during = tree_digest(p.report)
-    second = p.run("build", *ONE, "--format", "html")
+    second = p.run("build", *one(p), "--format", "html")
     assert second.returncode == 3, second.stderr
     lines = second.stderr.strip().splitlines()
     assert len(lines) == 1 and "another build is running" in lines[0], second.stderr
@@ -212,9 +220,9 @@ def test_second_build_fails_clearly_while_one_runs(built_project: Project, tmp_p
 def test_second_build_with_wait_runs_after_the_first(built_project: Project, tmp_path):
     p = built_project
     hold = tmp_path / "hold"
-    first = start_paused_publish(p, "before-swap", hold, "build", *NEW)
+    first = start_paused_publish(p, "before-swap", hold, "build", *new(p))
     wait_for(Path(f"{hold}.started"), first)
-    second = p.start("build", *ONE, "--format", "html", "--wait", "600")
+    second = p.start("build", *one(p), "--format", "html", "--wait", "600")
     _release(hold)
     first.communicate(timeout=600)
     _out, err = second.communicate(timeout=600)
@@ -250,7 +258,7 @@ def test_pdf_failure_still_publishes_the_html(built_project: Project, tmp_path, 
     make, reason = BROWSERS[case]
     browser = make(tmp_path)
     # --show-code, so the published HTML is recognisably the new one
-    result = p.run("build", *ONLY, "--show-code", env=p.env(BORDERLAND_CHROMIUM=str(browser)))
+    result = p.run("build", *p.mini(), "--show-code", env=p.env(BORDERLAND_CHROMIUM=str(browser)))
     assert result.returncode == 1, result.stderr
     err = result.stderr
     assert "PDF failed" in err or "the PDF failed" in err, err
@@ -300,3 +308,35 @@ def test_published_report_is_readable_by_others(built_project: Project):
     """The staging folder is made private by mkdtemp; the published one must not stay so."""
     mode = stat.S_IMODE(built_project.report.stat().st_mode)
     assert mode & stat.S_IROTH and mode & stat.S_IXOTH, oct(mode)
+
+
+# --------------------------------------------------------------------------- Ctrl-C
+
+
+@pytest.mark.parametrize("group", [True, False], ids=["terminal-ctrl-c", "sigint-to-build"])
+def test_ctrl_c_says_one_line_exits_130_and_keeps_the_report(built_project: Project, tmp_path,
+                                                             group):
+    """Ctrl-C in a terminal reaches the build, its kernels and its browser (the process
+    group); `kill -INT` the build alone."""
+    p = built_project
+    before = tree_digest(p.report)
+    hold = tmp_path / "hold"
+    proc = subprocess.Popen([sys.executable, "-m", "borderland", "build", *one(p), "--no-cache"],
+                            cwd=p.root, env=p.env(BL_TEST_HOLD=str(hold)), text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    p.procs.append(proc)
+    wait_for(Path(f"{hold}.started"), proc)  # the notebook is executing
+    family = descendants(proc.pid)
+    if group:
+        os.killpg(proc.pid, signal.SIGINT)
+    else:
+        os.kill(proc.pid, signal.SIGINT)
+    _out, err = proc.communicate(timeout=120)
+    _release(hold)
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines() == ["borderland: interrupted; the previous report was kept"]
+    assert tree_digest(p.report) == before
+    assert leftovers(p.report) == []
+    left = survivors(family)
+    assert not left, "the interrupted build left processes running:\n" + "\n".join(left)

@@ -417,7 +417,7 @@ def test_the_real_command_refuses_it_too(project, case):
     """The same through the installed entry point in a fresh process."""
     where = CASES[case](project)
     before = fake_previous_report(project)
-    result = project.run("build", *ONLY)
+    result = project.run("build", *project.mini())
     assert_refused(project, where, result.returncode, result.stderr, before)
     validate = project.run("validate", "--data", str(project.data))
     assert validate.returncode == 2

@@ -39,7 +39,8 @@ CASES = [
     ("rows-too-many", ["-p", "table_rows", "1000001"], None, "parameter table_rows: 1000001"),
     ("list-as-mapping", ["-p", "events", "{khorog-2012-07: 1}"], None, "parameter events:"),
     ("formats-as-string", ["-p", "fig_formats", "pdf"], None, "parameter fig_formats: 'pdf'"),
-    ("date-impossible", ["-p", "as_of", "2012-02-30"], None, "-p as_of: '2012-02-30'"),
+    ("date-impossible", ["-p", "as_of", "2012-02-30"], None,
+     "parameter as_of: '2012-02-30' is not a real calendar date; allowed: ISO date"),
     ("date-other-format", ["-p", "as_of", "26/07/2012"], None,
      "parameter as_of: '26/07/2012' is not allowed"),
     ("date-lookalike-digits", ["-p", "as_of", "２０１２"], None, "parameter as_of:"),
@@ -61,7 +62,7 @@ CASES = [
     # YAML tricks on the command line
     ("inline-anchor-alias", ["-p", "events", "&a [khorog-2012-07, *a]"], None,
      "anchors and aliases are not allowed"),
-    ("inline-bad-yaml", ["-p", "events", "[khorog-2012-07"], None, "is not valid YAML"),
+    ("inline-bad-yaml", ["-p", "events", "[khorog-2012-07"], None, "not valid YAML"),
     # scenario files
     ("scenario-not-a-mapping", [], "- start_year\n- 2000\n", "must be a mapping"),
     ("scenario-scalar", [], "just some words\n", "must be a mapping"),
@@ -72,9 +73,15 @@ CASES = [
     ("scenario-broken-yaml", [], "start_year: [2000\nend_year: 2010\n", "not valid YAML"),
     ("scenario-not-utf8", [], b"start_year: 2000\nplace: Kh\xf6rog\n", "not valid YAML"),
     ("scenario-too-large", [], "start_year: 2000\n" + "# padding\n" * 8000, "larger than"),
-    ("scenario-wrong-type", [], "start_year: '2000'\n", "parameter start_year"),
-    ("scenario-impossible-date", [], "as_of: 2012-02-30\n", "not valid YAML"),
-    ("scenario-unknown-name", [], "as_off: 2012-07-26\n", "did you mean as_of"),
+    ("scenario-wrong-type", [], "start_year: '2000'\n", "line 1: parameter start_year"),
+    ("scenario-duplicate-key", [], "start_year: 2000\nas_of: 2012\nstart_year: 2001\n",
+     "scenario.yml line 3: duplicate key 'start_year' (first given on line 1)"),
+    ("scenario-nested-duplicate-key", [], "events:\n  a: 1\n  a: 2\n",
+     "scenario.yml line 3: duplicate key 'a'"),
+    ("scenario-impossible-date", [], "as_of: 2012-02-30\n",
+     "line 1: parameter as_of: '2012-02-30' is not a real calendar date; allowed: ISO date"),
+    ("scenario-unknown-name", [], "min_reliability: high\nas_off: 2012-07-26\n",
+     "scenario.yml line 2: unknown parameter 'as_off' (did you mean as_of"),
     ("scenario-missing-file", ["--params-file", "no-such-scenario.yml"], None, "no such file"),
     ("scenario-unknown-name-flag", ["--scenario", "no-such-scenario"], None,
      "--scenario no-such-scenario: no scenarios/no-such-scenario.yml"),
@@ -156,9 +163,12 @@ def test_fig_dir_named_like_a_scenario_report_is_refused(project):
     before = fake_previous_report(project)
     (project.scenarios / "official-only.yml").write_text("min_reliability: high\n")
     for value in ("official-only", "official-only/figs"):
-        code, _out, err = project.cli("build", *ONLY, "-p", "fig_dir", value)
+        code, _out, err = project.cli("build", *project.mini(), "-p", "fig_dir", value)
         assert_refused(project, code, err, f"parameter fig_dir: {value!r} is not allowed here: "
                        "report/official-only/ holds the report of scenario official-only", before)
+    code, _out, err = project.cli("build", *project.mini(), "-p", "fig_dir", "runs/figs")
+    assert_refused(project, code, err, "parameter fig_dir: 'runs/figs' is not allowed here: "
+                   "report/runs/ holds the reports built with parameters or --only", before)
 
 
 def test_every_problem_is_named_in_one_line(project):

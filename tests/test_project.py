@@ -43,3 +43,21 @@ def test_every_quote_stands_in_its_source():
     summary = result.stdout.strip().splitlines()[-1]
     assert result.returncode == 0, result.stdout[-3000:]
     assert " 0 missing, 0 unverified" in summary
+
+
+def test_make_lab_passes_lab_args_through():
+    """`make lab LAB_ARGS=...` reaches jupyter lab (as root it needs --allow-root)."""
+    result = subprocess.run(["make", "-n", "lab", "LAB_ARGS=--allow-root --no-browser --port 8899"],
+                            cwd=paths.ROOT, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "jupyter lab --allow-root --no-browser --port 8899 notebooks/" in result.stdout
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-lab.lock"])
+def test_locks_are_universal_with_markers_for_platform_only_packages(lock):
+    """Resolved for Linux, macOS and Windows: macOS- and Windows-only packages are pinned
+    with their markers, so no platform misses one and none installs another's."""
+    marked = envfile.markers(paths.ROOT / lock)
+    assert marked.get("appnope") == "sys_platform == 'darwin'", marked
+    assert marked.get("colorama", "").startswith("sys_platform == 'win32'"), marked
+    assert "--universal" in (paths.ROOT / lock).read_text().splitlines()[1]

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .pdf import Printer
     from .render import Section
 
+RUNS = "runs"  # report/runs/NAME/: the reports built with parameters or --only
 TITLE = "Security in Tajikistan's Borderlands"
 SUBTITLE = ("Casualty claims, deployments, Russian and CSTO basing and energy projects in the "
             "Pamirs, Rasht and the Ferghana valley since the 1992-97 civil war")
@@ -84,9 +85,11 @@ def _check_fig_dir(per_notebook: dict[str, dict], nested: set[str]) -> None:
         fig_dir = values.get("fig_dir", "figures")
         top = Path(fig_dir).parts[0]
         if top in nested:
+            held = ("the reports built with parameters or --only" if top == RUNS
+                    else f"the report of scenario {top} (scenarios/{top}.yml)")
             raise ParameterError([
-                (f"parameter fig_dir: {fig_dir!r} is not allowed here: report/{top}/ holds the "
-                 f"report of scenario {top} (scenarios/{top}.yml); choose another folder")])
+                (f"parameter fig_dir: {fig_dir!r} is not allowed here: report/{top}/ holds "
+                 f"{held}; choose another folder")], ["fig_dir"])
 
 
 def build(options: Options, log=print) -> dict:
@@ -96,9 +99,11 @@ def build(options: Options, log=print) -> dict:
     code = code_hash()
     key = build_key(names, options, code)
     if options.use_cache and key and _manifest(options.out).get("build_key") == key:
-        with publish.build_lock(paths.cache_dir() / "build.lock", options.wait):
+        with publish.build_lock(paths.cache_dir() / "build.lock", options.wait, log):
             publish.clean_stale(options.out)
             if _published(options.out, key, names):
+                for name in names:
+                    log(f"  {name:<18} {'cached':<7} {0.0:6.1f} s")
                 return {"out": str(options.out),
                         "notebooks": {n: {"cached": True, "seconds": 0.0} for n in names},
                         "seconds": round(time.perf_counter() - started, 2)}
@@ -106,14 +111,15 @@ def build(options: Options, log=print) -> dict:
 
     tables = load_tables()  # DataError stops here, before any kernel starts
     per_notebook = notebook_parameters(names, options.parameters, tables)
-    nested = {p.stem for p in paths.SCENARIOS.glob("*.yml")} if options.out == paths.REPORT else set()
+    nested = ({RUNS, *(p.stem for p in paths.SCENARIOS.glob("*.yml"))}
+              if options.out == paths.REPORT else set())
     _check_fig_dir(per_notebook, nested)
     publish.check_output(options.out, nested)
-    with publish.build_lock(paths.cache_dir() / "build.lock", options.wait):
+    with publish.build_lock(paths.cache_dir() / "build.lock", options.wait, log):
         publish.clean_stale(options.out)
         staging = publish.new_staging(options.out)
         try:
-            summary = _build_into(staging, names, per_notebook, tables, options, code, key)
+            summary = _build_into(staging, names, per_notebook, tables, options, code, key, log)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -127,7 +133,7 @@ def build(options: Options, log=print) -> dict:
 
 
 def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
-                options: Options, code: str, key: str | None) -> dict:
+                options: Options, code: str, key: str | None, log) -> dict:
     from tqdm import tqdm
 
     jobs = {name: Job(name, notebook_path(name), per_notebook[name],
@@ -162,7 +168,7 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
                     run_jobs(list(jobs.values()), options.jobs, options.use_cache, done)}
         bar.close()
         return _finish(staging, names, per_notebook, tables, options, key, outcomes, sections,
-                       printer)
+                       printer, log)
     finally:
         if printer is not None:
             printer.close()
@@ -170,7 +176,7 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
 
 def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
             options: Options, key: str | None, outcomes: dict[str, Outcome],
-            sections: dict[str, Section], printer: Printer | None) -> dict:
+            sections: dict[str, Section], printer: Printer | None, log) -> dict:
     """Assemble the HTML report from its sections, print the PDF, write the manifest."""
     from .render import render_report
 
@@ -180,10 +186,13 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
                  (f"; the partial executed notebook is at {o.failed_notebook}"
                   if o.failed_notebook else "") for o in failed]
         raise BuildError("\n".join(lines) + "\nthe previous report was left as it was")
-    meta = _metadata(tables, options)
+    meta = _metadata(tables, options, names)
     html_path = staging / "index.html"
+    started = time.perf_counter()
+    log("  assembling the HTML report ...", flush=True)
     html_path.write_text(render_report([sections[n] for n in names], tables.sources, meta),
                          encoding="utf-8")
+    log(f"  HTML report assembled in {time.perf_counter() - started:.1f} s", flush=True)
     summary = {
         "out": str(options.out),
         "notebooks": {o.name: {"cached": o.cached, "seconds": round(o.seconds, 2)}
@@ -191,10 +200,14 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
     }
     if "pdf" in options.formats:
         from .pdf import PdfError
+        started = time.perf_counter()
+        log("  printing the PDF ...", flush=True)
         try:
             printer.print(html_path, staging / "report.pdf")
         except PdfError as exc:
             summary["pdf_error"] = str(exc)
+        else:
+            log(f"  PDF printed in {time.perf_counter() - started:.1f} s", flush=True)
     if "html" not in options.formats:
         html_path.unlink()
     _write_manifest(staging, meta, per_notebook, None if "pdf_error" in summary else key)
@@ -257,8 +270,11 @@ def _published(out: Path, key: str, names: list[str]) -> bool:
     return True
 
 
-def _metadata(tables: Tables, options: Options) -> dict:
-    """Title-page facts: from the data and the commit, never the clock."""
+def _metadata(tables: Tables, options: Options, names: list[str]) -> dict:
+    """Title-page facts: from the data and the commit, never the clock.
+
+    `partial` lists the chapters of a report that leaves some out (--only).
+    """
     said = [tables.casualty_claims["reported_on"], tables.deployments["reported_on"],
             tables.milestones["stated_on"]]
     latest = max((d for column in said for d in column.dropna()), default="n.d.")
@@ -267,6 +283,8 @@ def _metadata(tables: Tables, options: Options) -> dict:
         "data_as_of": latest, "edition_date": _commit_date(), "commit": _commit(),
         "data_hash": tables.data_hash, "scenario": options.scenario,
         "parameters": sorted((k, json.dumps(v, default=str)) for k, v in options.parameters.items()),
+        "partial": names if names != list(REPORT_ORDER) else [],
+        "left_out": [n for n in REPORT_ORDER if n not in names],
     }
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import paths
@@ -28,6 +29,13 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"borderland: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # the build removed its staging folder on the way out
+        import logging
+
+        # Ctrl-C reached the PDF browser's driver too; its thread would log the lost link.
+        logging.getLogger("asyncio").disabled = True
+        print("borderland: interrupted; the previous report was kept", file=sys.stderr)
+        return 130
 
 
 def _parser(with_params: bool) -> argparse.ArgumentParser:
@@ -46,13 +54,17 @@ def _parser(with_params: bool) -> argparse.ArgumentParser:
     build.add_argument("-p", "--param", nargs=2, action="append", default=[],
                        metavar=("NAME", "VALUE"), help="set a notebook parameter (VALUE is YAML)")
     build.add_argument("--params-file", type=Path, help="YAML mapping of parameters")
-    build.add_argument("--scenario", help="build scenarios/NAME.yml into report/NAME/")
+    build.add_argument("--scenario", metavar="NAME|PATH",
+                       help="build scenarios/NAME.yml (or that file's path) into report/NAME/")
     build.add_argument("--all-scenarios", action="store_true",
                        help="build every scenario of scenarios/")
     build.add_argument("--only", nargs="+", default=[], metavar="NOTEBOOK",
-                       help="build only these notebooks (e.g. 02-casualties 90-explore)")
+                       help="build only these notebooks, by name, number or file name "
+                            "(e.g. 02-casualties, 02, notebooks/90-explore.ipynb)")
     build.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf (default)")
-    build.add_argument("--out", type=Path, help="output folder (default: report/)")
+    build.add_argument("--out", type=Path,
+                       help="output folder (default: report/ for the default report, "
+                            "report/runs/NAME/ with parameters or --only)")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                        help="notebooks run at once (default: the machine's cores)")
     build.add_argument("--no-cache", action="store_true", help="run every notebook again")
@@ -79,7 +91,8 @@ def _params_help() -> str:
         info = inspect(names[0])[param]
         rule = PARAMETERS.get(param)
         allowed = rule.describe() if rule else "?"
-        lines.append(f"  {param:<16} {info['type']:<10} default {info['default']}")
+        typed = f"{info['type']}, " if info["type"] not in ("None", None) else ""
+        lines.append(f"  {param:<16} {typed}default {info['default']}")
         lines.append(f"  {'':<16} allowed: {allowed}")
         lines.append(f"  {'':<16} {info['help'] or (rule.help if rule else '')}")
         lines.append(f"  {'':<16} used by: {', '.join(n for n in names)}")
@@ -101,42 +114,37 @@ def _validate(args) -> int:
     return 0
 
 
-def read_params_file(path: Path) -> dict:
-    """A scenario file: a YAML mapping of parameter names to values, no anchors or aliases."""
-    import yaml
+def read_params_file(path: Path, flag: str = "--params-file") -> tuple[dict, dict[str, str]]:
+    """A scenario file's mapping of parameter names to values, and where each was given."""
+    from .yamlread import YamlError, load
 
     if not path.is_file():
-        raise UsageError(f"--params-file {path}: no such file")
+        raise UsageError(f"{flag} {path}: no such file")
     if path.stat().st_size > SCENARIO_LIMIT:
-        raise UsageError(f"--params-file {path}: larger than {SCENARIO_LIMIT:,} bytes")
+        raise UsageError(f"{flag} {path}: larger than {SCENARIO_LIMIT:,} bytes")
     try:
-        text = path.read_text(encoding="utf-8")
-        if any(isinstance(t, (yaml.AnchorToken, yaml.AliasToken)) for t in yaml.scan(text)):
-            raise UsageError(f"--params-file {path}: YAML anchors and aliases are not allowed")
-        data = yaml.safe_load(text)
-    except UsageError:
-        raise
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as exc:  # ValueError: 2012-02-30
-        raise UsageError(f"--params-file {path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        data, lines = load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise UsageError(f"{flag} {path}: not valid YAML (not UTF-8 text)") from None
+    except YamlError as exc:
+        where = f" line {exc.line}" if exc.line else ""
+        raise UsageError(f"{flag} {path}{where}: {exc}") from None
     if data is None:
-        return {}
+        return {}, {}
     if not isinstance(data, dict) or not all(isinstance(k, str) for k in data):
-        raise UsageError(f"--params-file {path}: must be a mapping of parameter names to values, "
+        raise UsageError(f"{flag} {path}: must be a mapping of parameter names to values, "
                          f"got {type(data).__name__}")
-    return data
+    return data, {name: f"{flag} {path} line {line}" for name, line in lines.items()}
 
 
 def parse_value(name: str, text: str):
     """-p NAME VALUE: VALUE read as YAML (like papermill's -y), no anchors or aliases."""
-    import yaml
+    from .yamlread import YamlError, load
 
-    if ("&" in text or "*" in text) and any(
-            isinstance(t, (yaml.AnchorToken, yaml.AliasToken)) for t in yaml.scan(text)):
-        raise UsageError(f"-p {name}: YAML anchors and aliases are not allowed")
     try:
-        return yaml.safe_load(text)
-    except (yaml.YAMLError, ValueError) as exc:  # ValueError: a date such as 2012-02-30
-        raise UsageError(f"-p {name}: {text!r} is not valid YAML ({str(exc).splitlines()[0]})") from None
+        return load(text)[0]
+    except YamlError as exc:
+        raise UsageError(f"-p {name}: {text!r}: {exc}") from None
 
 
 def _build(args) -> int:
@@ -147,29 +155,40 @@ def _build(args) -> int:
         raise UsageError(f"--format {args.format!r}: allowed: html, pdf, html,pdf")
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: must be 1 or more")
-    runs = _runs(args)
+    only = _only(args.only)
     status = 0
-    for scenario, parameters, out in runs:
-        options = Options(parameters=parameters, only=args.only, formats=formats, out=out,
+    for run in _runs(args, only):
+        options = Options(parameters=run.parameters, only=only, formats=formats, out=run.out,
                           jobs=args.jobs, use_cache=not args.no_cache, show_code=args.show_code,
-                          scenario=scenario, wait=args.wait)
-        label = f"scenario {scenario}" if scenario else "report"
+                          scenario=run.scenario, wait=args.wait)
+        label = f"scenario {run.scenario}" if run.scenario else "report"
         try:
             summary = build(options)
         except Exception as exc:  # noqa: BLE001 - _failure re-raises the unexpected
-            status = _failure(exc, label)
+            status = _failure(exc, label, run.where)
             if status != 1:
                 return status
             continue
-        _print_summary(summary, formats)
+        _print_summary(summary, formats, run.note)
     return status
 
 
-def _failure(exc: Exception, label: str) -> int:
+def _only(given: list[str]) -> list[str]:
+    """--only's notebooks by name, each given as a name, number or file name."""
+    from .notebooks import UnknownNotebookError, resolve
+
+    try:
+        return [resolve(name) for name in given]
+    except UnknownNotebookError as exc:
+        raise UsageError(f"--only: {exc}") from None
+
+
+def _failure(exc: Exception, label: str, where: dict[str, str]) -> int:
     """Say why a build stopped; return 1 (build failed), 2 (bad input) or 3 (busy).
 
     The error classes are imported here, not up front: an up-to-date build never
-    loads pandas, which `params` and `validate` import.
+    loads pandas, which `params` and `validate` import. `where` says where each
+    parameter was given, to name the file and line of a bad one.
     """
     from .build import BuildError
     from .notebooks import UnknownNotebookError
@@ -177,7 +196,10 @@ def _failure(exc: Exception, label: str) -> int:
     from .publish import BusyError, OutputError
     from .validate import DataError
 
-    if isinstance(exc, (ParameterError, OutputError, UnknownNotebookError)):
+    if isinstance(exc, ParameterError):
+        print(f"borderland: {label}: {exc.located(where)}", file=sys.stderr)
+        return 2
+    if isinstance(exc, (OutputError, UnknownNotebookError)):
         print(f"borderland: {label}: {exc}", file=sys.stderr)
         return 2
     if isinstance(exc, DataError):
@@ -192,33 +214,99 @@ def _failure(exc: Exception, label: str) -> int:
     raise exc
 
 
-def _runs(args) -> list[tuple[str, dict, Path]]:
-    """(scenario name, parameters, output folder) for each report to build."""
+@dataclass
+class Run:
+    """One report to build: its scenario, parameters, folder and the file line of each
+    parameter read from a file."""
+
+    scenario: str
+    parameters: dict
+    out: Path
+    where: dict[str, str]
+    note: str = ""  # why the report is not the default one, for the summary
+
+
+def _runs(args, only: list[str]) -> list[Run]:
+    """The reports to build. Any -p, --params-file or --only build goes to a folder of
+    its own (report/runs/NAME/) unless --out names one, so report/ keeps the default."""
+    from .notebooks import REPORT_ORDER
+
     given = {name: parse_value(name, value) for name, value in args.param}
+    extra = [f"{name}-{value}" for name, value in sorted(args.param)]
+    if only and only != list(REPORT_ORDER):
+        extra.append("only-" + "-".join(n.split("-")[0] for n in only))
     if args.all_scenarios or args.scenario:
-        names = ([p.stem for p in sorted(paths.SCENARIOS.glob("*.yml"))] if args.all_scenarios
-                 else [args.scenario])
+        files = (sorted(paths.SCENARIOS.glob("*.yml")) if args.all_scenarios
+                 else [_scenario_file(args.scenario)])
         runs = []
-        for name in names:
-            path = paths.SCENARIOS / f"{name}.yml"
-            if not path.is_file():
-                known = ", ".join(p.stem for p in sorted(paths.SCENARIOS.glob("*.yml")))
-                raise UsageError(f"--scenario {name}: no scenarios/{name}.yml; known: {known}")
-            runs.append((name, {**read_params_file(path), **given},
-                         (args.out or paths.REPORT) / name))
+        for path in files:
+            values, lines = read_params_file(path, "--scenario")
+            out = ((args.out or paths.REPORT) / path.stem if not extra or args.out
+                   else paths.REPORT / "runs" / run_name([path.stem, *extra]))
+            runs.append(Run(path.stem, {**values, **given}, out, _unless(lines, given),
+                            _note(out, extra, args.out)))
         return runs
-    base = read_params_file(args.params_file) if args.params_file else {}
-    return [("", {**base, **given}, args.out or paths.REPORT)]
+    values, lines = read_params_file(args.params_file) if args.params_file else ({}, {})
+    if args.params_file:
+        extra.insert(0, args.params_file.stem)
+    out = args.out or (paths.REPORT / "runs" / run_name(extra) if extra else paths.REPORT)
+    return [Run("", {**values, **given}, out, _unless(lines, given), _note(out, extra, args.out))]
 
 
-def _print_summary(summary: dict, formats: tuple[str, ...]) -> None:
+def _unless(where: dict[str, str], given: dict) -> dict[str, str]:
+    """Where each file's parameter was given, leaving out those -p overrides."""
+    return {name: line for name, line in where.items() if name not in given}
+
+
+def _scenario_file(given: str) -> Path:
+    """scenarios/NAME.yml for a name, or the file a path names (which must be in scenarios/)."""
+    import difflib
+
+    known = sorted(p.stem for p in paths.SCENARIOS.glob("*.yml"))
+    if given.endswith((".yml", ".yaml")) or "/" in given or os.sep in given:
+        path = Path(given).resolve()
+        if path.parent != paths.SCENARIOS.resolve():
+            raise UsageError(f"--scenario {given}: not a file in scenarios/; for a parameters "
+                             "file elsewhere use --params-file")
+        if path.is_file():
+            return paths.SCENARIOS / path.name
+        given = path.stem
+    path = paths.SCENARIOS / f"{given}.yml"
+    if not path.is_file():
+        close = difflib.get_close_matches(given, known, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise UsageError(f"--scenario {given}: no scenarios/{given}.yml{hint}; "
+                         f"known: {', '.join(known)}")
+    return path
+
+
+def run_name(parts: list[str]) -> str:
+    """A folder name for a run from its scenario, parameters and notebooks, e.g.
+    `as_of-2012-07-26`; long ones are cut and end in a hash of the whole."""
+    import hashlib
+    import re
+
+    text = "_".join(parts)
+    name = re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-.") or "run"
+    if len(name) > 64:
+        name = name[:55].rstrip("-._") + "-" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return name
+
+
+def _note(out: Path, extra: list[str], chosen: Path | None) -> str:
+    if not extra or chosen:
+        return ""
+    return (f"not the default report (parameters or --only), so it went to {out}/; "
+            f"{paths.REPORT}/ was left as it was")
+
+
+def _print_summary(summary: dict, formats: tuple[str, ...], note: str) -> None:
     out = Path(summary["out"])
-    ran = [n for n, s in summary["notebooks"].items() if not s["cached"]]
-    cached = [n for n, s in summary["notebooks"].items() if s["cached"]]
-    print(f"built in {summary['seconds']:.1f} s: {len(ran)} notebook(s) run, "
-          f"{len(cached)} from the cache")
-    for name, info in summary["notebooks"].items():
-        print(f"  {name:<18} {'cached' if info['cached'] else 'ran':<7} {info['seconds']:6.1f} s")
+    states = [s["cached"] for s in summary["notebooks"].values()]
+    print(f"built in {summary['seconds']:.1f} s: {states.count(False)} notebook(s) run, "
+          f"{states.count(True)} from the cache")
+    if note:
+        print(f"  {note}")
     if "html" in formats:
         print(f"  HTML: {out / 'index.html'}")
     if "pdf" in formats:

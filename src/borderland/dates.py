@@ -32,6 +32,11 @@ def problem(value: str, latest_year: int = 2035) -> str | None:
     return None
 
 
+def shaped(value: str) -> bool:
+    """True when `value` is written like a date (YYYY, YYYY-MM or YYYY-MM-DD), real or not."""
+    return bool(_ISO.match(value))
+
+
 def precision(value: str) -> str:
     """'year', 'month' or 'day' from how `value` is written."""
     return PRECISION_OF_LENGTH[len(value)]

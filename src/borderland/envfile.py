@@ -8,13 +8,21 @@ import re
 import sys
 from pathlib import Path
 
-PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s\\;]+)")
+PIN = re.compile(r"^([A-Za-z0-9_.\-\[\]]+)==([^\s\\;]+)(?:\s*;\s*([^\\]+?))?\s*\\?$")
 
 
 def pins(lock: Path) -> list[str]:
     """`name==version` for every package pinned in `lock`, in file order."""
-    return [f"{m.group(1)}=={m.group(2)}" for line in lock.read_text().splitlines()
-            if (m := PIN.match(line))]
+    return [f"{m.group(1)}=={m.group(2)}" for m in _matches(lock)]
+
+
+def markers(lock: Path) -> dict[str, str]:
+    """name -> environment marker (e.g. `sys_platform == 'darwin'`) of platform-only pins."""
+    return {m.group(1): m.group(3) for m in _matches(lock) if m.group(3)}
+
+
+def _matches(lock: Path) -> list[re.Match]:
+    return [m for line in lock.read_text().splitlines() if (m := PIN.match(line))]
 
 
 def render(lock: Path) -> str:
@@ -30,7 +38,9 @@ def render(lock: Path) -> str:
         "  - pip",
         "  - pip:",
     ]
-    lines += [f"      - {pin}" for pin in pins(lock)]
+    marked = markers(lock)
+    lines += [f"      - \"{pin} ; {marked[pin.split('==')[0]]}\"" if pin.split("==")[0] in marked
+              else f"      - {pin}" for pin in pins(lock)]
     return "\n".join(lines) + "\n"
 
 

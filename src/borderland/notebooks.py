@@ -5,8 +5,9 @@ with papermill, never from a second list kept by hand.
 """
 from __future__ import annotations
 
+import difflib
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from . import paths
 
@@ -21,6 +22,25 @@ def available() -> list[str]:
 
 class UnknownNotebookError(ValueError):
     """A notebook name that notebooks/ does not hold."""
+
+
+def resolve(given: str) -> str:
+    """The notebook `given` names: by name, file name or path, or number ("02", "2").
+
+    UnknownNotebookError with the closest names when none (or more than one) matches.
+    """
+    names = available()
+    name = PurePath(given).name.removesuffix(".ipynb")
+    if name in names:
+        return name
+    if name.isdigit():
+        numbered = [n for n in names if n.split("-")[0].isdigit() and int(n.split("-")[0]) == int(name)]
+        if len(numbered) == 1:
+            return numbered[0]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+    close += [n for n in names if n.startswith(name) and n not in close] if name else []
+    hint = f" (did you mean {', '.join(close[:3])}?)" if close else ""
+    raise UnknownNotebookError(f"no notebook {given!r}{hint}; available: {', '.join(names)}")
 
 
 def notebook_path(name: str) -> Path:

@@ -7,6 +7,7 @@ or raises `ParameterError` naming every bad parameter, its value and what is all
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -23,11 +24,21 @@ REPORT_ENTRIES = ("index.html", "report.pdf", "manifest.json", "executed", "READ
 
 
 class ParameterError(ValueError):
-    """One or more parameters are not acceptable; the message names each."""
+    """One or more parameters are not acceptable; the message names each.
 
-    def __init__(self, problems: list[str]):
+    `names[i]` is the parameter `problems[i]` is about, so the command line can say
+    where that parameter was given (a file and line, or -p).
+    """
+
+    def __init__(self, problems: list[str], names: list[str] | None = None):
         self.problems = problems
+        self.names = names if names is not None else [""] * len(problems)
         super().__init__("; ".join(problems))
+
+    def located(self, where: dict[str, str]) -> str:
+        """The message, each problem led by where its parameter was given (if known)."""
+        return "; ".join(f"{where[n]}: {p}" if n in where else p
+                         for n, p in zip(self.names, self.problems))
 
 
 @dataclass(frozen=True)
@@ -101,6 +112,10 @@ def _check_one(name: str, value: Any, rule: Rule, tables) -> tuple[Any, str | No
     }
     if value is None and rule.kind in ("date", "choices", "year", "rows"):
         return None, None
+    if rule.kind == "date" and isinstance(value, str) and dates.shaped(value) \
+            and dates.problem(value, 2100):  # say why: no such day, or out of range
+        reason = re.sub(r" \(rule: [^)]*\)$", "", dates.problem(value, 2100))
+        return None, f"parameter {name}: {reason}; allowed: {rule.describe()}"
     result = checkers[rule.kind]()
     if result is None:
         if rule.kind == "choices" and isinstance(value, (list, tuple)):
@@ -157,18 +172,22 @@ def check(values: dict[str, Any], tables=None, declared: list[str] | None = None
     the loaded data, for choices drawn from it (event and source ids...).
     """
     problems: list[str] = []
+    names: list[str] = []
     out: dict[str, Any] = {}
     known = declared if declared is not None else list(PARAMETERS)
     for name, value in values.items():
         if name not in known or name not in PARAMETERS:
             problems.append(f"unknown parameter {name!r}{_closest(name, known)}")
+            names.append(name)
             continue
         out[name], problem = _check_one(name, value, PARAMETERS[name], tables)
         if problem:
             problems.append(problem)
+            names.append(name)
     start, end = out.get("start_year"), out.get("end_year")
     if isinstance(start, int) and isinstance(end, int) and end < start:
         problems.append(f"parameter end_year: {end} is before start_year {start}")
+        names.append("end_year")
     if problems:
-        raise ParameterError(problems)
+        raise ParameterError(problems, names)
     return out

@@ -32,12 +32,22 @@ class BusyError(RuntimeError):
 
 
 @contextmanager
-def build_lock(lock_path: Path, timeout: float):
-    """Hold the build lock; raise BusyError if another build keeps it past `timeout` s."""
+def build_lock(lock_path: Path, timeout: float, log=print):
+    """Hold the build lock; raise BusyError if another build keeps it past `timeout` s.
+
+    While waiting for another build, `log` says so once.
+    """
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     lock = FileLock(str(lock_path))
     try:
-        lock.acquire(timeout=timeout)
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            if timeout <= 0:
+                raise
+            log(f"waiting up to {timeout:g} s for another build to finish (lock {lock_path}) ...",
+                flush=True)
+            lock.acquire(timeout=timeout)
     except Timeout:
         raise BusyError(f"another build is running (lock {lock_path}); wait for it to finish "
                         "or pass --wait SECONDS") from None
