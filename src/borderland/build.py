@@ -177,8 +177,9 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
 def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
             options: Options, key: str | None, outcomes: dict[str, Outcome],
             sections: dict[str, Section], printer: Printer | None, log) -> dict:
-    """Assemble the HTML report from its sections, print the PDF, write the manifest."""
-    from .render import render_report
+    """Assemble the HTML report and its annex from the sections, print both PDFs, write
+    the manifest."""
+    from .render import render_annex, render_report
 
     failed = [o for o in outcomes.values() if o.error]
     if failed:
@@ -190,9 +191,11 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
     html_path = staging / "index.html"
     started = time.perf_counter()
     log("  assembling the HTML report ...", flush=True)
-    html_path.write_text(render_report([sections[n] for n in names], tables.sources, meta),
-                         encoding="utf-8")
-    log(f"  HTML report assembled in {time.perf_counter() - started:.1f} s", flush=True)
+    chapters = [sections[n] for n in names]
+    html_path.write_text(render_report(chapters, tables.sources, meta), encoding="utf-8")
+    annex_path = staging / "annex.html"
+    annex_path.write_text(render_annex(chapters, tables.sources, meta), encoding="utf-8")
+    log(f"  HTML report and annex assembled in {time.perf_counter() - started:.1f} s", flush=True)
     summary = {
         "out": str(options.out),
         "notebooks": {o.name: {"cached": o.cached, "seconds": round(o.seconds, 2)}
@@ -204,12 +207,14 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
         log("  printing the PDF ...", flush=True)
         try:
             printer.print(html_path, staging / "report.pdf")
+            printer.print(annex_path, staging / "annex.pdf")
         except PdfError as exc:
             summary["pdf_error"] = str(exc)
         else:
             log(f"  PDF printed in {time.perf_counter() - started:.1f} s", flush=True)
     if "html" not in options.formats:
         html_path.unlink()
+        annex_path.unlink()
     _write_manifest(staging, meta, per_notebook, None if "pdf_error" in summary else key)
     return summary
 

@@ -232,7 +232,7 @@ class Cluster:
 
 
 def _area(toll: float | None) -> float:
-    return RING_PT2 if toll is None else max(AREA_PT2 * toll, 1.0)
+    return RING_PT2 if toll is None else max(AREA_PT2 * toll, 4.0)  # a stated zero stays visible
 
 
 def clusters(events: pd.DataFrame, event_places: pd.DataFrame, places: pd.DataFrame,
