@@ -191,6 +191,7 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
     html_path = staging / "index.html"
     started = time.perf_counter()
     log("  assembling the HTML report ...", flush=True)
+    _collect_chart_data(staging)
     chapters = [sections[n] for n in names]
     html_path.write_text(render_report(chapters, tables.sources, meta), encoding="utf-8")
     annex_path = staging / "annex.html"
@@ -206,8 +207,8 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
         started = time.perf_counter()
         log("  printing the PDF ...", flush=True)
         try:
-            printer.print(html_path, staging / "report.pdf")
-            printer.print(annex_path, staging / "annex.pdf")
+            printer.print(html_path, staging / "report.pdf",
+                          also=((annex_path, staging / "annex.pdf"),))
         except PdfError as exc:
             summary["pdf_error"] = str(exc)
         else:
@@ -217,6 +218,14 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
         annex_path.unlink()
     _write_manifest(staging, meta, per_notebook, None if "pdf_error" in summary else key)
     return summary
+
+
+def _collect_chart_data(staging: Path) -> None:
+    """Every chart's CSV (written beside its figure) also under `data/<notebook>/`."""
+    for path in sorted((staging / "figures").glob("*/*.csv")):
+        target = staging / "data" / path.parent.name / path.name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
 
 
 def _section(job: Job, staging: Path, options: Options) -> Section:

@@ -308,7 +308,7 @@ def _print_summary(summary: dict, formats: tuple[str, ...], note: str) -> None:
     if note:
         print(f"  {note}")
     if "html" in formats:
-        print(f"  HTML: {out / 'index.html'}")
+        print(f"  HTML: {out / 'index.html'} (annex: {out / 'annex.html'})")
     if "pdf" in formats:
-        print(f"  PDF:  {out / 'report.pdf'}")
+        print(f"  PDF:  {out / 'report.pdf'} (annex: {out / 'annex.pdf'})")
     print(f"  executed notebooks: {out / 'executed'}")

@@ -114,29 +114,52 @@ def source_links(source_ids: Iterable[str], sources: pd.DataFrame) -> str:
             '<a href="#bibliography">bibliography</a> with the figures it supports.</span>')
 
 
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """A chart's rows as CSV (UTF-8, `\\n` line ends): the same rows give the same bytes."""
+    return frame.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def download_link(data: bytes, filename: str, rows: int) -> str:
+    """A link that saves the chart's CSV from the HTML file alone (a data: URI)."""
+    encoded = base64.b64encode(data).decode("ascii")
+    return (f'<a class="bl-download" download="{html.escape(filename)}" '
+            f'href="data:text/csv;charset=utf-8;base64,{encoded}">Download data (CSV, '
+            f"{rows:,} row{'s' * (rows != 1)})</a>")
+
+
 def figure_html(image: bytes, fmt: str, anchor: str, caption: str, alt: str,
-                source_ids: Iterable[str], sources: pd.DataFrame) -> str:
-    """A self-contained <figure> element: embedded image, alt text, caption, sources."""
+                source_ids: Iterable[str], sources: pd.DataFrame, download: str = "") -> str:
+    """A self-contained <figure> element: embedded image, alt text, caption, sources and,
+    given, the link to the chart's data."""
     mime = {"svg": "image/svg+xml", "png": "image/png"}[fmt]
     data = base64.b64encode(image).decode("ascii")
     return (f'<figure class="bl-figure" id="{html.escape(anchor)}">'
             f'<img src="data:{mime};base64,{data}" alt="{html.escape(alt)}">'
             f'<figcaption><span class="bl-caption">{html.escape(caption)}</span> '
-            f"{source_links(source_ids, sources)}</figcaption></figure>")
+            f"{source_links(source_ids, sources)}"
+            + (f" {download}" if download else "") + "</figcaption></figure>")
 
 
 def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
-                   source_ids: Iterable[str], sources: pd.DataFrame, params: dict):
-    """Save `fig` and return it as HTML for the notebook's output (closes the figure)."""
+                   source_ids: Iterable[str], sources: pd.DataFrame, params: dict,
+                   data: pd.DataFrame | None = None):
+    """Save `fig` (and `data`, the rows it draws, as `<name>.csv` beside it) and return it
+    as HTML for the notebook's output (closes the figure)."""
     import matplotlib.pyplot as plt
     from IPython.display import HTML
 
     formats = list(params.get("fig_formats") or ["svg", "png"])
-    rendered = save_figure(fig, notebook, name, params.get("fig_dir") or "figures", formats)
+    fig_dir = params.get("fig_dir") or "figures"
+    rendered = save_figure(fig, notebook, name, fig_dir, formats)
     shown = "svg" if "svg" in rendered else formats[0]
     plt.close(fig)
+    link = ""
+    if data is not None:
+        table = csv_bytes(data)
+        (_resolve(fig_dir) / notebook / f"{name}.csv").write_bytes(table)
+        link = download_link(table, f"{notebook}-{name}.csv", len(data))
     return HTML(figure_html(rendered[shown], shown, f"fig-{notebook}-{name}", caption, alt,
-                            source_ids, sources))
+                            source_ids, sources, link))
 
 
 def table_html(frame: pd.DataFrame, caption: str, source_ids: Iterable[str],

@@ -20,7 +20,8 @@ from .schema import CLAIMANT_TYPES, RELIABILITY
 MAX_TABLE_ROWS = 100_000
 
 # What a build writes at the top of a report folder (fig_dir is relative to that folder).
-REPORT_ENTRIES = ("index.html", "report.pdf", "manifest.json", "executed", "README.md")
+REPORT_ENTRIES = ("index.html", "report.pdf", "annex.html", "annex.pdf", "manifest.json", "executed", "data",
+                  "README.md")
 
 
 class ParameterError(ValueError):

@@ -77,8 +77,10 @@ class Printer:
         self._thread = threading.Thread(target=self._run, name="pdf", daemon=True)
         self._thread.start()
 
-    def print(self, html_path: Path, pdf_path: Path) -> None:
-        self._job.put((html_path, pdf_path))
+    def print(self, html_path: Path, pdf_path: Path,
+              also: tuple[tuple[Path, Path], ...] = ()) -> None:
+        """Print `html_path` to `pdf_path`, then each (html, pdf) pair of `also`."""
+        self._job.put(((html_path, pdf_path), *also))
         self._thread.join()
         if self._error is not None:
             raise self._error
@@ -102,22 +104,25 @@ class Printer:
             try:
                 page = browser.new_page()
                 page.emulate_media(media="print")
-                job = self._job.get()
-                if job is None:
+                jobs = self._job.get()
+                if jobs is None:
                     return
-                html_path, pdf_path = job
-                # A local file and no network: wait as long as loading takes (a report
-                # with 100x the data takes minutes), as page.pdf() itself does.
-                page.goto(html_path.resolve().as_uri(), wait_until="load", timeout=0)
-                data = page.pdf(format="A4", print_background=True, prefer_css_page_size=True,
-                                display_header_footer=True, header_template="<span></span>",
-                                footer_template=FOOTER, outline=True, tagged=True)
+                printed = []
+                for html_path, pdf_path in jobs:
+                    # A local file and no network: wait as long as loading takes (a report
+                    # with 100x the data takes minutes), as page.pdf() itself does.
+                    page.goto(html_path.resolve().as_uri(), wait_until="load", timeout=0)
+                    printed.append((pdf_path, page.pdf(
+                        format="A4", print_background=True, prefer_css_page_size=True,
+                        display_header_footer=True, header_template="<span></span>",
+                        footer_template=FOOTER, outline=True, tagged=True)))
             except Exception as exc:
                 raise PdfError(f"printing failed in the browser: {str(exc).splitlines()[0]}") \
                     from exc
             finally:
                 browser.close()
-        pdf_path.write_bytes(fix_node_ids(fix_dates(data)))
+        for pdf_path, data in printed:
+            pdf_path.write_bytes(fix_node_ids(fix_dates(data)))
 
 
 def fix_dates(pdf: bytes) -> bytes:

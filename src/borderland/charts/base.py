@@ -72,6 +72,25 @@ class Chart:
     caption: str
     alt: str
     source_ids: list[str] = field(default_factory=list)
+    data: pd.DataFrame | None = None  # the rows the chart draws, offered as CSV
+
+
+# Columns a chart's CSV keeps, in this order, when its rows carry them.
+DATA_COLUMNS = ("statement_id", "claim_id", "deployment_id", "milestone_id", "event_id",
+                "outcome", "party", "country", "force", "measure", "unit", "subject",
+                "milestone", "kind", "status", "date", "end_date", "low", "best", "high",
+                "value_low", "value", "value_high", "qualifier", "claimant", "claimant_type",
+                "reported_on", "reported_on_basis", "stated_on", "stated_on_basis",
+                "reliability", "reports", "report_ids", "documents", "source_id",
+                "original_source_id")
+
+
+def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """The CSV of a chart's rows: the data's own columns (lists joined by spaces), or the
+    derived frame as it is when it has none of them."""
+    keep = [c for c in DATA_COLUMNS if c in frame]
+    out = frame[keep] if keep else frame.loc[:, ~frame.columns.str.startswith("_")]
+    return out.map(lambda v: " ".join(map(str, v)) if isinstance(v, tuple | list) else v)
 
 
 def styled(func):
@@ -224,9 +243,10 @@ def legend(fig: Figure, frame: pd.DataFrame, value_axis: str = "x") -> None:
 
 def publish(chart: Chart, *, notebook: str, name: str, tables, params: dict):
     """Save and show `chart` with its caption, alt text and Source line."""
+    data = chart_rows(chart.data) if chart.data is not None else None
     return output.publish_figure(chart.fig, notebook=notebook, name=name, caption=chart.caption,
                                  alt=chart.alt, source_ids=chart.source_ids,
-                                 sources=tables.sources, params=params)
+                                 sources=tables.sources, params=params, data=data)
 
 
 def publisher(notebook: str, tables, params: dict):

@@ -101,7 +101,8 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
         f"non-official {derive.number(r['other'])} ({who(r['other_claim'])})."
         for lab, (_, r) in zip(labels, pairs.iterrows()))
     ids = list(pairs["official_claim"]) + list(pairs["other_claim"])
-    return Chart(fig, title, caption, alt, select.source_ids(by_id.loc[ids].reset_index()))
+    return Chart(fig, title, caption, alt, select.source_ids(by_id.loc[ids].reset_index()),
+                 data=pairs.drop(columns=["start"]))
 
 
 def _title(pairs: pd.DataFrame) -> str:

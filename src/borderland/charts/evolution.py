@@ -82,7 +82,7 @@ def toll_over_time(claims: pd.DataFrame, event: pd.Series, *, estimate: str = "b
             f"{derive.stated(r)} by {r['claimant']} on {r['reported_on']}"
             for _, r in frame[frame["party"] == p].sort_values("day_to").iterrows()) + "."
         for p in parties))
-    return Chart(fig, title, caption, alt, select.source_ids(frame))
+    return Chart(fig, title, caption, alt, select.source_ids(frame), data=frame)
 
 
 def _panel(ax, rows: pd.DataFrame, party: str) -> None:

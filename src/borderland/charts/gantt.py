@@ -94,7 +94,8 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
         + (f"done {r['actual']}" if r["done"] else f"latest target {r['latest_target']}")
         + f", slip {r['slip_years']} years." for _, r in table.iterrows())
     return Chart(fig, title, caption, alt, select.source_ids(
-        milestones.merge(table[["subject", "milestone"]], on=["subject", "milestone"])))
+        milestones.merge(table[["subject", "milestone"]], on=["subject", "milestone"])),
+        data=table)
 
 
 def _step_row(ax, rows: pd.DataFrame, step: pd.Series, y: float) -> None:
@@ -180,7 +181,7 @@ def staircase(milestones: pd.DataFrame, pairs: list[tuple[str, str]]) -> Chart:
                "over that period. Points near the dotted diagonal were announced for almost "
                "the same day; the star marks when the step actually happened.")
     alt = f"{title}. " + " ".join(f"{name}: announcements {desc}." for name, _, _, desc in facts)
-    return Chart(fig, title, caption, alt, select.source_ids(*used))
+    return Chart(fig, title, caption, alt, select.source_ids(*used), data=pd.concat(used))
 
 
 def _stair(ax, rows: pd.DataFrame, name: str) -> tuple[str, int, int, str]:

@@ -457,5 +457,8 @@ def locator_map(events: pd.DataFrame, tolls=None, places: pd.DataFrame | None = 
     ids = set(events["source_id"].dropna())
     if claims is not None and tolls is not None and not isinstance(tolls, dict):
         ids |= set(select.source_ids(claims[claims["claim_id"].isin(tolls["claim_id"])]))
-    return Chart(fig, title, caption, alt, sorted(ids))
+    data = pd.DataFrame([{"event_id": e["event_id"], "name": e["name"],
+                          "place": " / ".join(g.names), "killed": t}
+                         for g in groups for e, t in zip(g.events, g.tolls)])
+    return Chart(fig, title, caption, alt, sorted(ids), data=data)
 

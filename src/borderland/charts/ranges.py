@@ -104,7 +104,7 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
     title = title or _title(frame, subject, noun)
     set_title(fig, title)
     return Chart(fig, title, _caption(noun), _alt(groups, by, frame, subject),
-                 select.source_ids(frame))
+                 select.source_ids(frame), data=frame)
 
 
 def _draw_rows(ax, groups: list, height: float) -> None:
@@ -253,7 +253,7 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
                "charts; on the right, the number of claims and the lowest and highest figures "
                "as stated.")
     alt = f"{title}. " + " ".join(f"{_group_label(k)}: {_span_text(lines)}." for k, lines in groups)
-    return Chart(fig, title, caption, alt, select.source_ids(frame))
+    return Chart(fig, title, caption, alt, select.source_ids(frame), data=frame)
 
 
 def _extremes(lines):

@@ -81,7 +81,7 @@ def forces_over_time(deployments: pd.DataFrame, panels: list[tuple[str, str]], *
                "bars stated ranges; paler marks are rated low reliability. The table below "
                "gives each figure's reports and sources.")
     alt = " ".join(f[1] for f in facts)
-    return Chart(fig, title, caption, alt, select.source_ids(*used))
+    return Chart(fig, title, caption, alt, select.source_ids(*used), data=pd.concat(used))
 
 
 def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
@@ -180,7 +180,7 @@ def values_over_time(milestones: pd.DataFrame, *, unit: str = "usd", noun: str =
             f"{derive.number(float(r['value']) / scale)} {label} ({r['stated_on']})"
             for _, r in rows[(rows["subject"] == s_) & (rows["milestone"] == m)].iterrows())
         + "." for s_, m in series)
-    return Chart(fig, title, caption, alt, select.source_ids(rows))
+    return Chart(fig, title, caption, alt, select.source_ids(rows), data=rows)
 
 
 def _most_changed(rows: pd.DataFrame, series: list[tuple]) -> tuple[tuple, pd.DataFrame]:

@@ -289,7 +289,7 @@ def swimlanes(milestones: pd.DataFrame, *, subject: str, as_of: str | None = Non
         f"{label}: " + ", ".join(i.label for i in items if i.lane == key and i.label)
         for key, label in lanes) + ".")
     sources = sorted(set().union(*(i.sources for i in items)))
-    return Chart(fig, title, caption, alt, sources)
+    return Chart(fig, title, caption, alt, sources, data=_items_frame(items))
 
 
 REGIONS = {"gbao": "GBAO (Pamirs)", "rasht": "Rasht", "kyrgyz-tajik-border": "Kyrgyz–Tajik border",
@@ -382,7 +382,17 @@ def overview(*, events: pd.DataFrame, claims: pd.DataFrame, deployments: pd.Data
            + ", ".join(label for _, label in lanes) + ". Violent episodes: "
            + "; ".join(i.label for i in shown if i.lane in REGIONS) + ".")
     sources = sorted(set().union(*(i.sources for i in shown)))
-    return Chart(fig, title, caption, alt, sources)
+    return Chart(fig, title, caption, alt, sources, data=_items_frame(shown))
+
+
+def _items_frame(items: list[Item]) -> pd.DataFrame:
+    """What a timeline draws, one line per mark: lane, dates, label, planned, sources."""
+    return pd.DataFrame({
+        "lane": [i.lane for i in items],
+        "start": [i.start.strftime("%Y-%m-%d") for i in items],
+        "end": [i.end.strftime("%Y-%m-%d") if i.end is not None else "" for i in items],
+        "label": [i.label for i in items], "planned": [i.planned for i in items],
+        "documents": [" ".join(sorted(i.sources)) for i in items]})
 
 
 def _track_of(lane: str) -> str:
