@@ -173,7 +173,9 @@ class Bench:
         self.env = self.env_for(self.project)
         from borderland.notebooks import REPORT_ORDER
 
-        self.only = [] if names == list(REPORT_ORDER) else ["--only", *names]
+        # a subset (--only) or a parameter would go to report/runs/NAME/: keep it in report/
+        self.only = ([] if names == list(REPORT_ORDER) else ["--only", *names]) + \
+            ["--out", str(self.project / "report")]
         self.borderland = [str(BIN / "borderland")]
         self.one_param = takers(self.project / "notebooks", names, contenders.ONE_PARAM[0])
         self.scripts = contenders.export_scripts(self.project, names, work / "scripts")
@@ -261,8 +263,9 @@ class Bench:
                 if label == "html+pdf" and cold:
                     continue
                 self.fresh(project, "report")
+                only = [*self.only[:-1], str(project / "report")]  # this scale's report/
                 run = self.measure(contenders.ours(runner, "--no-cache", "--format", formats,
-                                                   *self.only), env)
+                                                   *only), env)
                 series[label].append(run)
                 progress(f"×{factor} round {i + 1}: {label:<9}", run)
         if factor != 1:

@@ -4,14 +4,15 @@
 `BORDERLAND_ROOT=dest` points the package at. Factor 1 copies data/ as it is. For
 N > 1, casualty_claims, deployments and milestones hold the real rows plus N-1
 synthetic copies of each: ids end in `-synK` (c0042-syn7), the claimant and the
-note say "synthetic copy K", and copy K's `part_of` points at copy K's claim.
+note say "synthetic copy K", and copy K's `part_of` and `statement_id` point at copy K's rows.
 events.csv and sources.csv stay as they are: the synthetic rows are more claims
 about the same events from the same documents, so the report keeps its shape and
 only the number of rows grows. Nothing is ever written under the repository.
 
 The copies are validated like the real data, by `borderland.validate`, with two
-rules widened by `relax_schema()`: ids may carry the `-synK` suffix, and a file
-may exceed the 5 MB limit meant for hostile files. `python synth.py build ARGS`
+rules widened by `relax_schema()`: ids (statement ids too) may carry the `-synK`
+suffix, a file may exceed the 5 MB limit meant for hostile files, and copies of one row
+(which differ in claimant) are not twins. `python synth.py build ARGS`
 runs `borderland build ARGS` under the same widened rules.
 
     python benchmarks/synth.py make DEST --factor 10
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import re
 import shutil
 import sys
 from dataclasses import replace
@@ -42,12 +44,16 @@ def relax_schema() -> None:
                         for c in table.columns)
         schema.TABLES[name] = replace(table, columns=columns)
     validate.MAX_FILE_BYTES = 1000 * schema.MAX_FILE_BYTES
+    # copy K of a row repeats its figure from the same document under another claimant
+    # ("... (synthetic copy K)"): not a twin of copy J
+    validate.DUPLICATE_FIELDS = {name: (*fields, "claimant")
+                                 for name, fields in validate.DUPLICATE_FIELDS.items()}
 
 
 def synthetic_rows(header: list[str], rows: list[list[str]], factor: int) -> list[list[str]]:
     """The rows followed by factor-1 marked copies of them."""
     key = header[0]
-    ids = [i for i, column in enumerate(header) if column in (key, "part_of")]
+    ids = [i for i, column in enumerate(header) if column in (key, "part_of", "statement_id")]
     claimant, note = header.index("claimant"), header.index("note")
     out = [list(r) for r in rows]
     for k in range(1, factor):
@@ -56,7 +62,10 @@ def synthetic_rows(header: list[str], rows: list[list[str]], factor: int) -> lis
             for i in ids:
                 copy[i] = f"{row[i]}-syn{k}" if row[i] else ""
             copy[claimant] = f"{row[claimant]} (synthetic copy {k})" if row[claimant] else ""
-            copy[note] = f"Synthetic copy {k} of {row[0]} for the benchmark; not a real claim."
+            # the row's own note, its ids made copy K's (a note naming a twin still does)
+            own = re.sub(r"\b([cdm]\d{4})\b", rf"\1-syn{k}", row[note])
+            copy[note] = (f"Synthetic copy {k} of {row[0]} for the benchmark; not a real "
+                          f"claim. {own}").strip()
             out.append(copy)
     return out
 
