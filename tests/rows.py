@@ -17,7 +17,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "minimal"
 
 SOURCE = {"title": "Test document", "publisher": "Test Press", "published": "",
           "date_precision": "", "kind": "news", "found_in": "sources/test.txt"}
-EVENT = {"name": "Test event", "start_date": "2012-07-24", "date_precision": "day",
+EVENT = {"name": "Test event", "short_name": "Test event", "start_date": "2012-07-24", "date_precision": "day",
          "region": "gbao", "place": "Khorog", "event_type": "armed-clash",
          "summary": "A test event.", "source_id": "doc-a", "quote": "q"}
 CLAIM = {"event_id": "event-one", "outcome": "killed", "party": "all", "qualifier": "exact",

@@ -9,7 +9,7 @@ from matplotlib.patches import FancyArrowPatch
 from rows import claim, dataset, deployment, milestone
 
 from borderland import output, select
-from borderland.charts import base, dumbbell, evolution, gantt, ranges, series, timeline
+from borderland.charts import base, dumbbell, evolution, gantt, legibility, ranges, series, timeline
 
 matplotlib.use("Agg")
 
@@ -254,3 +254,30 @@ def test_dumbbell_value_labels_never_run_into_the_ratios(tmp_path):
     right_edge = ax.get_window_extent(renderer).x1
     for box in values:
         assert box.x1 <= right_edge, "a value label runs past the plot into the ratios"
+
+
+def test_every_chart_is_legible_at_print_size(charts):
+    assert {name: legibility.problems(chart.fig) for name, chart in charts.items()} == \
+        {name: [] for name in charts}
+
+
+def test_publishing_an_illegible_chart_warns_naming_the_chart(tables, tmp_path, monkeypatch):
+    monkeypatch.setenv("BORDERLAND_FIG_ROOT", str(tmp_path))
+    fig, ax = base.new_figure(2.0)
+    ax.plot([0, 1], [0, 1])
+    ax.set_yticks([0, 1], ["Prosecutor-General Sherkhon Sal…", "Rasht"])
+    chart = base.Chart(fig, "Title", "Caption", "Alt", ["doc-a"], data=None)
+    show = base.publisher("02-casualties", tables, {"fig_dir": "figs", "fig_formats": ["svg"]})
+    with pytest.warns(legibility.IllegibleChart,
+                      match=r"^02-casualties/cut: label cut short: 'Prosecutor-General"):
+        show(chart, "cut")
+
+
+def test_chart_csvs_keep_the_columns_each_chart_draws(charts):
+    columns = {name: list(base.chart_rows(chart.data).columns) for name, chart in charts.items()}
+    assert columns["overview"] == columns["swimlanes"] == ["lane", "start", "end", "label",
+                                                           "planned", "documents"]
+    assert "claim_id" in columns["ranges"] and "quote" in columns["ranges"]
+    for name in ("dumbbell", "gantt"):
+        assert len(columns[name]) > 3, (name, columns[name])
+    assert not any(c.startswith("_") for cols in columns.values() for c in cols)

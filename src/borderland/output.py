@@ -142,9 +142,10 @@ def figure_html(image: bytes, fmt: str, anchor: str, caption: str, alt: str,
 
 def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
                    source_ids: Iterable[str], sources: pd.DataFrame, params: dict,
-                   data: pd.DataFrame | None = None):
+                   data: pd.DataFrame | None = None, annex: str | None = None):
     """Save `fig` (and `data`, the rows it draws, as `<name>.csv` beside it) and return it
-    as HTML for the notebook's output (closes the figure)."""
+    as HTML for the notebook's output (closes the figure). `annex`: its title in the annex,
+    where the report then moves it (as `show_table` does)."""
     import matplotlib.pyplot as plt
     from IPython.display import HTML
 
@@ -158,8 +159,11 @@ def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
         table = csv_bytes(data)
         (_resolve(fig_dir) / notebook / f"{name}.csv").write_bytes(table)
         link = download_link(table, f"{notebook}-{name}.csv", len(data))
-    return HTML(figure_html(rendered[shown], shown, f"fig-{notebook}-{name}", caption, alt,
-                            source_ids, sources, link))
+    figure = figure_html(rendered[shown], shown, f"fig-{notebook}-{name}", caption, alt,
+                         source_ids, sources, link)
+    if annex:
+        figure = annex_item(figure, annex, len(data) if data is not None else 0)
+    return HTML(figure)
 
 
 def table_html(frame: pd.DataFrame, caption: str, source_ids: Iterable[str],

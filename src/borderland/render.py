@@ -122,9 +122,11 @@ def split_annex(sections: list[Section]) -> tuple[list[Section], list[AnnexTable
             anchor = f"annex-a{number}"
             tables.append(AnnexTable(number, title, rows, anchor, match.group(3),
                                      section.title, section.anchor))
-            return (f'<p class="bl-annex-ref" id="ref-{anchor}">The full listing, '
+            kind = "chart" if match.group(3).lstrip().startswith("<figure") else "listing"
+            return (f'<p class="bl-annex-ref" id="ref-{anchor}">The full {kind}, '
                     f'{html.escape(title)} ({rows:,} rows), is <a href="{ANNEX_FILE}#{anchor}">'
-                    f"table A{number} of the annex</a>.</p>")
+                    f"{'figure' if kind == 'chart' else 'table'} A{number} of the annex</a>."
+                    "</p>")
         out.append(Section(section.notebook, section.title, section.anchor,
                            _ANNEX_ITEM.sub(move, section.body), section.subheadings))
     return out, tables

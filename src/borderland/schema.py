@@ -38,6 +38,9 @@ QUALIFIER_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+SHORT_NAME_CHARS = 26  # events.short_name: fits a chart label uncut
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: its kind decides the value check; `allowed` lists enum values."""
@@ -138,6 +141,8 @@ EVENTS = Table(
     (
         Column("event_id", "slug", True),
         Column("name", "text", True),
+        Column("short_name", "text", True,
+               description=f"the episode's label in charts, at most {SHORT_NAME_CHARS} characters"),
         Column("start_date", "date", True),
         Column("end_date", "date"),
         Column("date_precision", "enum", True, PRECISIONS),

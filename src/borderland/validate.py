@@ -17,7 +17,16 @@ from pathlib import Path
 import pandas as pd
 
 from . import dates
-from .schema import MAX_FIELD_CHARS, MAX_FILE_BYTES, QUALIFIER_FIELDS, SLUG, TABLES, Column, Table
+from .schema import (
+    MAX_FIELD_CHARS,
+    MAX_FILE_BYTES,
+    QUALIFIER_FIELDS,
+    SHORT_NAME_CHARS,
+    SLUG,
+    TABLES,
+    Column,
+    Table,
+)
 
 
 @dataclass(frozen=True, order=True)
@@ -227,6 +236,11 @@ def _row_rules(table: Table) -> dict:
             rules[f"{end}-order"] = (lambda r, s=start, e=end: (e, (f"{r[e]!r} is before {s} "
                                      f"{r[s]!r} (rule: end-after-start)"))
                                      if _dated(r[e], r[s]) and dates.before(r[e], r[s]) else None)
+    if "short_name" in names:
+        rules["short-name"] = lambda r: ("short_name", (
+            f"{r['short_name']!r} is {len(r['short_name'])} characters; a chart label holds at "
+            f"most {SHORT_NAME_CHARS} (rule: short-name)")) \
+            if len(r["short_name"]) > SHORT_NAME_CHARS else None
     if "qualifier" in names:
         figures = FIGURES[table.name]
         rules["qualifier"] = lambda r, f=figures: _qualifier_rule(r, f)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import textwrap
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from matplotlib.transforms import Affine2D
 
 from .. import derive, output
 from ..derive import OPEN_UP
+from . import legibility
 
 STYLE = Path(__file__).resolve().parents[1] / "style.mplstyle"
 WIDTH = 6.9  # inches: A4 text width
@@ -82,14 +84,20 @@ DATA_COLUMNS = ("statement_id", "claim_id", "deployment_id", "milestone_id", "ev
                 "value_low", "value", "value_high", "qualifier", "claimant", "claimant_type",
                 "reported_on", "reported_on_basis", "stated_on", "stated_on_basis",
                 "reliability", "reports", "report_ids", "documents", "source_id",
-                "original_source_id")
+                "original_source_id", "quote")
+
+
+ROW_IDS = ("claim_id", "deployment_id", "milestone_id")
 
 
 def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    """The CSV of a chart's rows: the data's own columns (lists joined by spaces), or the
-    derived frame as it is when it has none of them."""
-    keep = [c for c in DATA_COLUMNS if c in frame]
-    out = frame[keep] if keep else frame.loc[:, ~frame.columns.str.startswith("_")]
+    """The CSV of a chart's rows (lists joined by spaces): rows of data/ keep the data's own
+    columns; a derived frame (pairs, lanes, steps) keeps every column it has."""
+    if any(c in frame for c in ROW_IDS):
+        keep = [c for c in DATA_COLUMNS if c in frame]
+    else:
+        keep = [c for c in frame.columns if not c.startswith("_")]
+    out = frame[keep]
     return out.map(lambda v: " ".join(map(str, v)) if isinstance(v, tuple | list) else v)
 
 
@@ -116,23 +124,25 @@ def set_title(fig: Figure, title: str, width: int = 88) -> str:
     return title
 
 
-def shorten(text: str, limit: int = 42) -> str:
-    """`text` cut to `limit` characters with an ellipsis."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+def wrap(text: str, width: int = 42) -> str:
+    """`text` on lines of at most `width` characters (a longer word keeps its own line):
+    labels are wrapped, never cut."""
+    return textwrap.fill(" ".join(str(text).split()), width, break_long_words=False,
+                         break_on_hyphens=False)
 
 
-def count_axis(axis, values) -> None:
+def count_axis(axis, values, *, short: bool = False) -> None:
     """A count axis: symmetric-log (0 stays visible) when values span over 20×, else linear.
 
-    Log ticks at 1-2-5 steps, or only at powers of ten when the values span over 10,000×.
+    Log ticks at 1-2-5 steps, or only at powers of ten when the values span over 10,000×
+    or the axis is `short` (a small panel).
     """
     values = [v for v in values if v is not None and not pd.isna(v)]
     top = max(values, default=1)
     positive = [v for v in values if v > 0]
     if positive and top / min(positive) > 20:
         getattr(axis.axes, f"set_{axis.axis_name}scale")("symlog", linthresh=1, linscale=0.4)
-        steps = (1,) if top / min(positive) > 1e4 else (1, 2, 5)
+        steps = (1,) if short or top / min(positive) > 1e4 else (1, 2, 5)
         ticks = [0] + [m * 10 ** e for e in range(9) for m in steps if m * 10 ** e <= top * 3]
         axis.set_major_locator(ticker.FixedLocator(ticks))
         axis.set_minor_locator(ticker.NullLocator())
@@ -241,16 +251,22 @@ def legend(fig: Figure, frame: pd.DataFrame, value_axis: str = "x") -> None:
                alignment="left", columnspacing=1.2, handletextpad=0.3)
 
 
-def publish(chart: Chart, *, notebook: str, name: str, tables, params: dict):
-    """Save and show `chart` with its caption, alt text and Source line."""
+def publish(chart: Chart, *, notebook: str, name: str, tables, params: dict,
+            annex: str | None = None):
+    """Save and show `chart` with its caption, alt text and Source line; warn (IllegibleChart)
+    of anything a reader could not read at print size."""
+    for problem in legibility.problems(chart.fig):
+        warnings.warn(f"{notebook}/{name}: {problem}", legibility.IllegibleChart, stacklevel=2)
     data = chart_rows(chart.data) if chart.data is not None else None
     return output.publish_figure(chart.fig, notebook=notebook, name=name, caption=chart.caption,
                                  alt=chart.alt, source_ids=chart.source_ids,
-                                 sources=tables.sources, params=params, data=data)
+                                 sources=tables.sources, params=params, data=data, annex=annex)
 
 
 def publisher(notebook: str, tables, params: dict):
-    """`publish` with the notebook's name, tables and parameters filled in: show(chart, name)."""
-    def show(chart: Chart, name: str):
-        return publish(chart, notebook=notebook, name=name, tables=tables, params=params)
+    """`publish` with the notebook's name, tables and parameters filled in:
+    show(chart, name), or show(chart, name, annex=TITLE) for a chart the annex holds."""
+    def show(chart: Chart, name: str, annex: str | None = None):
+        return publish(chart, notebook=notebook, name=name, tables=tables, params=params,
+                       annex=annex)
     return show

@@ -14,7 +14,6 @@ from .base import (
     new_figure,
     pretty,
     set_title,
-    shorten,
     styled,
 )
 
@@ -32,7 +31,7 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
     frame = claims[claims["outcome"] == outcome]
     pairs = derive.compare(frame, estimate, min_reliability=min_reliability)
     start = events.set_index("event_id")["start_date_from"]
-    names = events.set_index("event_id")["name"]
+    names = events.set_index("event_id")["short_name"]
     pairs = pairs.assign(start=pairs["event_id"].map(start)).sort_values(
         ["start", "event_id", "party"], kind="stable").reset_index(drop=True)
     by_id = claims.set_index("claim_id")
@@ -62,7 +61,7 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
                     textcoords="offset points", ha="left", va="center", fontsize=7.5,
                     fontweight="bold")
         whose = f" ({row['country']})" if isinstance(row.get("country"), str) else ""
-        labels.append(f"{shorten(names.get(row['event_id'], row['event_id']), 30)} · "
+        labels.append(f"{names.get(row['event_id'], row['event_id'])} · "
                       f"{pretty(row['party'])}{whose}")
     ax.annotate("ratio", (1.0, 0.5), xycoords=("axes fraction", "data"), xytext=(4, 2),
                 textcoords="offset points", ha="left", va="bottom", fontsize=7, color="#555555")

@@ -99,31 +99,55 @@ def _panel(ax, rows: pd.DataFrame, party: str) -> None:
         ax.step(list(official["day_to"]), list(running), where="post", color="#777777", lw=0.9,
                 zorder=0)
     values = pd.concat([rows[c] for c in ("low", "best", "high")]).dropna().astype(float)
-    count_axis(ax.yaxis, list(values))
+    count_axis(ax.yaxis, list(values), short=True)
     low, high = float(values.min()), float(values.max())
     if ax.get_yscale() == "symlog":
         ax.set_ylim(0, high * 4)
     else:
         pad = max((high - low) * 0.35, high * 0.25, 1)
         ax.set_ylim(max(low - pad, 0) if low > 0 else -0.5, high + pad)
-    ax.set_ylabel(f"Killed: {pretty(party)}", fontsize=7.5)
+    ax.set_ylabel(pretty(party, capital=True)
+                  + ("\n(log scale)" if ax.get_yscale() == "symlog" else ""), fontsize=7.5)
     ax.grid(axis="x", visible=True)
     ax.grid(axis="y", visible=True)
 
 
 def _title(frame: pd.DataFrame, name: str, outcome: str) -> str:
-    what = "death-toll claims" if outcome == "killed" else f"claims ({outcome})"
-    parts = [(f"{name}: {len(frame)} {what} reported over "
-             f"{_span(frame['day_to'].max())}")]
-    for label, rows in (("official", frame[frame["claimant_type"] == "official"]),
-                        ("other", frame[frame["claimant_type"] != "official"])):
-        if not rows.empty:
-            top = rows.sort_values(["value", "claim_id"], ascending=[False, True]).iloc[0]
-            parts.append(f"highest {label} figure {derive.stated(top)} ({pretty(top['party'])})")
-    return "; ".join(parts)
+    """A finding for the party with most statements, from statements rated medium or better:
+    how the official figure moved (first to highest, and when) and how far others went."""
+    what = "death-toll statements" if outcome == "killed" else f"statements ({outcome})"
+    count = f"{len(frame)} {what} over {_span(frame['day_to'].max())}"
+    rated = frame[frame["reliability"] != "low"]
+    if rated.empty:
+        return f"{name}: {count}, none rated above low reliability"
+    party = rated["party"].value_counts().sort_index().idxmax()
+    rows = rated[rated["party"] == party].sort_values(["day_to", "claim_id"])
+    official = rows[rows["claimant_type"] == "official"]
+    other = rows[rows["claimant_type"] != "official"]
+    parts = []
+    if not official.empty:
+        first = official.iloc[0]
+        top = official.sort_values("value", ascending=False, kind="stable").iloc[0]
+        if top["value"] > first["value"]:
+            parts.append(f"the official count went from {derive.stated(first)} to "
+                         f"{derive.stated(top)} {_when(top['day_to'])}")
+        else:
+            parts.append(f"no official count went above the first, {derive.stated(first)}")
+    if not other.empty:
+        top = other.sort_values("value", ascending=False, kind="stable").iloc[0]
+        parts.append(f"other claimants went up to {derive.stated(top)} {_when(top['day_to'])}")
+    return (f"{name}, {pretty(party)} killed: {'; '.join(parts)} (medium or better "
+            f"reliability; {count})")
+
+
+def _when(day: float) -> str:
+    """'on the first day', 'after 3 days', 'after 13 years'."""
+    return "on the first day" if day < 1 else f"after {_span(day)}"
 
 
 def _span(days: float) -> str:
+    if round(days) == 1:
+        return "1 day"
     if days >= 730:
         return f"{days / 365.25:.0f} years"
     if days >= 60:

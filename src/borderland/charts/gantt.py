@@ -7,7 +7,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from .. import derive, select
-from .base import STATUS_COLORS, Chart, new_figure, pretty, set_title, shorten, styled
+from .base import STATUS_COLORS, Chart, new_figure, pretty, set_title, styled, wrap
 
 PLAN, DONE = STATUS_COLORS["planned"], STATUS_COLORS["actual"]
 
@@ -53,7 +53,7 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
                               & (milestones["milestone"] == step["milestone"])]
             _step_row(ax, rows, step, y)
             ticks.append(y)
-            labels.append("  " + shorten(pretty(step["milestone"], capital=True), 30))
+            labels.append("  " + pretty(step["milestone"], capital=True))
             y -= 1
         y -= 0.3
     ax.set_yticks(ticks, labels)
@@ -209,7 +209,7 @@ def _stair(ax, rows: pd.DataFrame, name: str) -> tuple[str, int, int, str]:
         axis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
         axis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.grid(True)
-    ax.set_title(shorten(name, 45), fontsize=8)
+    ax.set_title(wrap(name, 45), fontsize=8)
     ax.set_xlabel("Date announced")
     ax.set_ylabel("Target date announced")
     years = [int(d[:4]) for d in planned["date"]]

@@ -425,7 +425,7 @@ def locator_map(events: pd.DataFrame, tolls=None, places: pd.DataFrame | None = 
     for feature in provinces:
         text = PROVINCE_LABELS.get(feature["properties"].get("hasc"))
         if text:
-            placer.place(text, _anchor(feature["polygons"]), 0, fontsize=6.5,
+            placer.place(text, _anchor(feature["polygons"]), 0, fontsize=7,
                          color="#555555", style="italic", zorder=6, linespacing=1.0)
 
     fig.text(0, 1 - 0.08 / height, textwrap.fill(title, 88), fontsize=9.5, fontweight="bold",

@@ -15,9 +15,9 @@ from .base import (
     new_figure,
     pretty,
     set_title,
-    shorten,
     styled,
     value_label,
+    wrap,
 )
 
 OUTCOMES = TABLES["casualty_claims"].column("outcome").allowed
@@ -25,6 +25,9 @@ PARTIES = TABLES["casualty_claims"].column("party").allowed
 
 
 ROW_IN = 0.135  # inches per row
+LINE_ROWS = 1.0  # rows each further line of a wrapped label takes (7 pt type)
+LABEL_CHARS = 60  # a row label wraps beyond this many characters
+PANEL_ROWS = 42.0  # rows (of ROW_IN, with group headings) one chart holds: a page at most
 REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability"]
 
 
@@ -52,21 +55,26 @@ def repeats(group: pd.DataFrame) -> list[tuple[pd.Series, pd.DataFrame]]:
             ordered.groupby(REPEAT_KEY, sort=False, dropna=False)]
 
 
-def _row_label(rows: pd.DataFrame, width: int) -> str:
-    """'Claimant +n · first date' ('…last year' when the repeats run on)."""
+def _row_label(rows: pd.DataFrame) -> str:
+    """'Claimant +n · first date' ('first to last date' when the repeats run on), wrapped."""
     first = rows.iloc[0]
-    name = shorten(first["claimant"], width)
+    name = first["claimant"]
     if len(rows) > 1:
         name += f" +{len(rows) - 1}"
     last = rows.sort_values("reported_on_to").iloc[-1]["reported_on"]
     when = first["reported_on"]
     if last != when:
-        when += f"…{last[:4]}" if last[:4] != when[:4] else "…"
-    return f"{name} · {when}"
+        when += f" to {last}"
+    return wrap(f"{name} · {when}", LABEL_CHARS)
+
+
+def _row_height(label: str) -> float:
+    """Rows (of ROW_IN) a label takes: one, plus LINE_ROWS per further line."""
+    return 1 + LINE_ROWS * label.count("\n")
 
 
 def _group_label(key: tuple, limit: int = 90) -> str:
-    return shorten(pretty(" · ".join(pretty(v) for v in key), capital=True), limit)
+    return wrap(pretty(" · ".join(pretty(v) for v in key), capital=True), limit)
 
 
 def _split_by_country(frame: pd.DataFrame, by: tuple[str, ...]) -> bool:
@@ -74,6 +82,44 @@ def _split_by_country(frame: pd.DataFrame, by: tuple[str, ...]) -> bool:
     if "country" not in frame:
         return False
     return bool((frame.groupby(list(by))["country"].nunique() > 1).any())
+
+
+def _grouping(frame: pd.DataFrame, by: tuple[str, ...]) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """`frame` and its grouping columns, with `country` added when a group mixes countries."""
+    if _split_by_country(frame, by):
+        return frame.assign(country=frame["country"].fillna("country not stated")), (*by, "country")
+    return frame, by
+
+
+def panels(frame: pd.DataFrame, *, by: tuple[str, ...] = ("outcome", "party"),
+           order: dict[str, list] | None = None, rows: float = PANEL_ROWS) -> list[pd.DataFrame]:
+    """`frame` cut between its groups into parts whose claim_ranges charts fit a page
+    (at most `rows` rows each, headings included); one part when it all fits."""
+    grouped, by = _grouping(frame, by)
+    parts, current, used = [], [], 0.0
+    for _, group in _groups(grouped, by, order):
+        size = sum(_row_height(_row_label(m)) for _, m in repeats(group)) + 1.4
+        if current and used + size > rows:
+            parts.append(current)
+            current, used = [], 0.0
+        current.append(group.index)
+        used += size
+    if current:
+        parts.append(current)
+    return [frame.loc[[i for index in part for i in index]] for part in parts]
+
+
+def claim_range_charts(frame: pd.DataFrame, subject: str, *,
+                       by: tuple[str, ...] = ("outcome", "party"),
+                       order: dict[str, list] | None = None, noun: str = "people"
+                       ) -> list[tuple[str, Chart]]:
+    """claim_ranges of each page-sized part of `frame` (see `panels`), as (name suffix,
+    chart): "" and the chart when it fits, else "", "-part-2", ... and "subject (i of n)"."""
+    parts = panels(frame, by=by, order=order)
+    return [("" if i == 1 else f"-part-{i}",
+             claim_ranges(part, subject if len(parts) == 1 else f"{subject} ({i} of {len(parts)})",
+                          by=by, order=order, noun=noun))
+            for i, part in enumerate(parts, 1)]
 
 
 @styled
@@ -87,11 +133,10 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
     `subject` names what the claims are about (title, alt text); `order` orders groups of
     columns other than outcome and party; `noun`: what the figures count.
     """
-    if _split_by_country(frame, by):
-        by = (*by, "country")
-        frame = frame.assign(country=frame["country"].fillna("country not stated"))
-    groups = [(key, repeats(group)) for key, group in _groups(frame, by, order)]
-    height = sum(len(lines) + 1.4 for _, lines in groups)
+    frame, by = _grouping(frame, by)
+    groups = [(key, [(row, members, _row_label(members)) for row, members in repeats(group)])
+              for key, group in _groups(frame, by, order)]
+    height = sum(sum(_row_height(label) for *_, label in lines) + 1.4 for _, lines in groups)
     fig, ax = new_figure(1.5 + ROW_IN * height)
     _draw_rows(ax, groups, height)
     values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
@@ -116,14 +161,16 @@ def _draw_rows(ax, groups: list, height: float) -> None:
                     xytext=(3, 0), textcoords="offset points", fontsize=7.5,
                     fontweight="bold", va="center", ha="left")
         pos -= 1
-        for row, members in lines:
+        for row, _, label in lines:
             color = CLAIMANT_COLORS[row["claimant_type"]]
             alpha = LOW_ALPHA if row["reliability"] == "low" else 1.0
+            extra = _row_height(label) - 1
+            pos -= extra / 2  # a wrapped label's row sits at its middle line
             glyph(ax, pos, row, color=color, alpha=alpha)
             value_label(ax, pos, row, alpha=alpha)
             ticks.append(pos)
-            labels.append(_row_label(members, 32))
-            pos -= 1
+            labels.append(label)
+            pos -= 1 + extra / 2
         pos -= 0.4
     ax.set_ylim(-height + 0.6, 0.8)
     ax.set_yticks(ticks, labels)
@@ -196,7 +243,7 @@ def _alt(groups, by, frame, subject) -> str:
         figures = ", ".join(
             f"{derive.stated(row)} ({row['claimant']}" + (f" and {len(m) - 1} more" if len(m) > 1
                                                    else "") + f", {row['reported_on']})"
-            for row, m in lines)
+            for row, m, _ in lines)
         parts.append(f"{_group_label(key)}: {figures}.")
     return " ".join(parts)
 

@@ -17,8 +17,8 @@ from .base import (
     new_figure,
     pretty,
     set_title,
-    shorten,
     styled,
+    wrap,
 )
 
 SUBJECT_COLORS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple",
@@ -108,7 +108,7 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
     ax.set_ylabel(pretty(unit, capital=True), fontsize=7.5)
     ax.set_xlabel("Date the figure describes", fontsize=7.5)
     name = pretty(force, capital=True)
-    ax.set_title(shorten(name, 40), fontsize=8)
+    ax.set_title(wrap(name, 40), fontsize=8)
     actual = rows[rows["status"] == "actual"]
     planned = rows[rows["status"] == "planned"]
     text = f"{name}: {len(rows)} {pretty(unit)} figures"

@@ -15,11 +15,14 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from .. import derive, select
-from .base import OKABE_ITO, WIDTH, Chart, new_figure, pretty, shorten, styled
+from .base import OKABE_ITO, WIDTH, Chart, new_figure, pretty, styled, wrap
 
 ROW_IN = 0.155  # height of one row of a lane, inches
+MIN_ROW_IN = 0.13  # rows shrink to this (7 pt labels still clear) so the figure fits a page
+FIT_IN = 9.6  # printed height the lanes are fitted into
 LEFT_IN = 1.25  # label column
-LABEL_PT = 6.5
+RIGHT_IN = 0.2  # room for the last year's tick label
+LABEL_PT = 7.0
 TRACK_COLORS = {"violence": OKABE_ITO["vermillion"], "deployments": OKABE_ITO["purple"],
                 "basing": OKABE_ITO["blue"], "energy": OKABE_ITO["green"],
                 "security": OKABE_ITO["orange"], "context": OKABE_ITO["grey"]}
@@ -41,6 +44,7 @@ class Item:
     hollow: bool = False
     row: int = 0
     text_left: bool = False
+    text_inside: bool = False  # a bar too long for a label beside it carries it inside
     sources: set = field(default_factory=set)
 
 
@@ -76,8 +80,9 @@ def _pack(items: list[Item], fig, x0: float, x1: float, width_in: float) -> dict
     """Give each item a row in its lane so labels and bars never overlap; rows per lane.
 
     Unlabelled items share the lane's first row (dots may touch). Labelled ones go,
-    left to right, into the first row where they fit with the label on the right, or
-    else on the left; a new row is opened when neither fits.
+    left to right, into the first row where they fit with the label on the right, else on
+    the left, else (a bar longer than its label) inside the bar; a new row is opened when
+    none fits.
     """
     per_in = (x1 - x0) / width_in
     rows: dict[str, list[list[tuple[float, float]]]] = {}
@@ -91,7 +96,9 @@ def _pack(items: list[Item], fig, x0: float, x1: float, width_in: float) -> dict
         text = (_text_width(fig, item.label) + 0.12) * per_in
         pad = 0.06 * per_in
         options = [(False, start - pad, stop + text), (True, start - text, stop + pad)]
-        options = [o for o in options if o[1] >= x0 - pad and o[2] <= x1 + pad] or options[1:]
+        if stop - start > text:
+            options.append(("inside", start - pad, stop + pad))
+        options = [o for o in options if o[1] >= x0 - pad and o[2] <= x1 + pad] or options[1:2]
         lane_rows = rows.setdefault(item.lane, [])
         for index in range(len(lane_rows) + 1):
             if index == len(lane_rows):
@@ -99,7 +106,8 @@ def _pack(items: list[Item], fig, x0: float, x1: float, width_in: float) -> dict
             taken = lane_rows[index]
             fit = next((o for o in options if all(o[2] < a or o[1] > b for a, b in taken)), None)
             if fit:
-                item.row, item.text_left = index, fit[0]
+                item.row, item.text_inside = index, fit[0] == "inside"
+                item.text_left = fit[0] is True
                 taken.append((fit[1], fit[2]))
                 break
     return {lane: len(lane_rows) for lane, lane_rows in rows.items()}
@@ -123,7 +131,7 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
     fig, ax = new_figure(2.0)
     fig.set_layout_engine("none")
     x0, x1 = (mdates.date2num(x) for x in x_range)
-    width_in = WIDTH - LEFT_IN - 0.1
+    width_in = WIDTH - LEFT_IN - RIGHT_IN
     counts = _pack(items, fig, x0, x1, width_in)
     heading_rows = 1.1
     y, centres, tops, last_group = 0.0, {}, {}, None
@@ -136,8 +144,9 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
         centres[key] = y + 0.35
         y += max(counts.get(key, 1), 1) + 0.3
     total_rows = y
-    plot_in = total_rows * ROW_IN
     top_in, bottom_in = 0.4 + 0.17 * len(textwrap.wrap(title, 88)), 0.9
+    row_in = max(MIN_ROW_IN, min(ROW_IN, (FIT_IN - top_in - bottom_in) / total_rows))
+    plot_in = total_rows * row_in
     height = plot_in + top_in + bottom_in
     fig.set_size_inches(WIDTH, height)
     ax.set_position([LEFT_IN / WIDTH, bottom_in / height, width_in / WIDTH, plot_in / height])
@@ -171,8 +180,10 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
     if as_of:
         at = mdates.date2num(pd.Timestamp(derive_as_of(as_of)))
         ax.axvline(at, color="#000000", lw=0.9, ls=(0, (4, 2)), zorder=4)
-        ax.annotate(f"as of {as_of}", xy=(at, 0), xytext=(3, 2), textcoords="offset points",
-                    fontsize=7, ha="left", va="bottom", annotation_clip=False)
+        near_end = (x1 - at) / (x1 - x0) * width_in < 1.0
+        ax.annotate(f"as of {as_of}", xy=(at, 0), xytext=(-3 if near_end else 3, 2),
+                    textcoords="offset points", fontsize=7, ha="right" if near_end else "left",
+                    va="bottom", annotation_clip=False)
     fig.text(0, 1 - 0.08 / height, textwrap.fill(title, 88), fontsize=9.5, fontweight="bold",
              va="top")
     if legend:
@@ -199,7 +210,10 @@ def _draw(ax, item: Item, y: float, per_in: float, points: dict) -> None:
     else:
         stop = start
         points.setdefault((item.planned, item.size, item.color, item.hollow), []).append((start, y))
-    if item.label:
+    if item.label and item.text_inside:
+        ax.text(start + 0.05 * per_in, y, item.label, fontsize=LABEL_PT, va="center",
+                ha="left", color=item.color if item.hollow else "#ffffff", zorder=5)
+    elif item.label:
         gap = 0.05 * per_in + (item.size / 72 / 2 * per_in if stop == start else 0)
         x = start - gap if item.text_left else stop + gap
         ax.text(x, y, item.label, fontsize=LABEL_PT, va="center",
@@ -261,7 +275,7 @@ def swimlanes(milestones: pd.DataFrame, *, subject: str, as_of: str | None = Non
     """
     steps = one_per_step(milestones)
     order = steps.groupby("subject")["date_from"].min().sort_values(kind="stable")
-    lanes = [(s, shorten(pretty(s, capital=True), 22)) for s in order.index]
+    lanes = [(s, wrap(pretty(s, capital=True), 22)) for s in order.index]
     items = []
     for _, row in steps.iterrows():
         keyed = row["kind"] in LABELLED_KINDS or row["_span"]
@@ -311,7 +325,7 @@ def _top_lanes(frame: pd.DataFrame, column: str, track: str, limit: int = 4) -> 
     top = list(counts[column].head(limit))
     rest = len(counts) - len(top)
     other = (f"{track}:other", f"{rest} other" + (" forces" if track == "deployments" else ""))
-    return {v: ((f"{track}:{v}", shorten(pretty(v, capital=True), 24)) if v in top else other)
+    return {v: ((f"{track}:{v}", wrap(pretty(v, capital=True), 24)) if v in top else other)
             for v in counts[column]}
 
 
@@ -407,7 +421,7 @@ def _violence_items(events: pd.DataFrame, claims: pd.DataFrame, estimate: str,
     for _, event in events.sort_values("start_date_from").iterrows():
         has_toll = event["event_id"] in tolls.index
         toll = float(tolls.loc[event["event_id"], "value"]) if has_toll else 0.0
-        label = shorten(event["name"], 26)
+        label = event["short_name"]
         if has_toll:
             top = by_id.loc[tolls.loc[event["event_id"], "claim_id"]]
             label += f" ({derive.stated(top)} killed)"
