@@ -470,8 +470,12 @@ class FullReport:
         return self.out / "report.pdf"
 
 
-# fixture name -> build folder (under the run's shared temp folder)
-FULL_BUILDS = {"full_report": "full-report", "second_full_report": "full-report-again"}
+# fixture name -> (build folder under the run's shared temp folder, extra build arguments)
+FULL_BUILDS = {"full_report": ("full-report", ()),
+               "second_full_report": ("full-report-again", ()),
+               "khorog_day3_report": ("as-of-2012-07-26", ("-p", "as_of", "2012-07-26")),
+               "khorog_weeks_report": ("as-of-2012-08-31-since", ("-p", "as_of", "2012-08-31",
+                                                                 "-p", "since", "2012-07-24"))}
 
 # Runs one build, keeps its output, and writes its exit status last (so a waiter can tell).
 _BUILD_WRAPPER = r"""
@@ -485,12 +489,14 @@ os.replace(work / "rc.tmp", work / "rc")
 """
 
 
-def _launch_full_build(work: Path) -> subprocess.Popen:
-    """`borderland build --out WORK/report --no-cache` of the real project, in the background."""
+def _launch_full_build(work: Path, extra: tuple[str, ...] = ()) -> subprocess.Popen:
+    """`borderland build --out WORK/report --no-cache EXTRA` of the real project, in the
+    background."""
     work.mkdir(parents=True)
     (work / "artifacts").mkdir()
     env = base_env(BORDERLAND_CACHE_DIR=str(work / "cache"))
-    command = [PYTHON, "-m", "borderland", "build", "--out", str(work / "report"), "--no-cache"]
+    command = [PYTHON, "-m", "borderland", "build", "--out", str(work / "report"), "--no-cache",
+               *extra]
     return subprocess.Popen([PYTHON, "-c", _BUILD_WRAPPER, str(work), *command], cwd=REPO,
                             env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
@@ -502,8 +508,8 @@ def _start_full_builds(request, tmp_path_factory):
     They take minutes; started first, they run while the workers test everything else.
     The first worker to get here starts them; the others find them started.
     """
-    wanted = sorted({folder for item in request.session.items
-                     for fixture, folder in FULL_BUILDS.items()
+    wanted = sorted({build for item in request.session.items
+                     for fixture, build in FULL_BUILDS.items()
                      if fixture in getattr(item, "fixturenames", ())})
     started = []
     if wanted:
@@ -511,9 +517,9 @@ def _start_full_builds(request, tmp_path_factory):
 
         shared = shared_dir(tmp_path_factory)
         with FileLock(str(shared / "full-builds.lock")):
-            for folder in wanted:
+            for folder, extra in wanted:
                 if not (shared / folder).exists():
-                    started.append(_launch_full_build(shared / folder))
+                    started.append(_launch_full_build(shared / folder, extra))
     yield
     for proc in started:  # other workers may still be waiting for them
         try:
@@ -528,7 +534,7 @@ def _await_full_build(tmp_path_factory, fixture: str) -> FullReport:
     missing = [n for n in REPORT_ORDER if not (REPO / "notebooks" / f"{n}.ipynb").is_file()]
     if missing:
         pytest.fail(f"the report's notebooks are missing: {', '.join(missing)}")
-    work = shared_dir(tmp_path_factory) / FULL_BUILDS[fixture]
+    work = shared_dir(tmp_path_factory) / FULL_BUILDS[fixture][0]
     wait_for(work / "rc", timeout=RUN_TIMEOUT)
     stdout, stderr = (work / "stdout.txt").read_text(), (work / "stderr.txt").read_text()
     code = int((work / "rc").read_text())
@@ -538,16 +544,22 @@ def _await_full_build(tmp_path_factory, fixture: str) -> FullReport:
     return FullReport(work / "report", work / "cache", stdout, stderr, work / "artifacts")
 
 
-@pytest.fixture(scope="session")
-def full_report(tmp_path_factory, chromium) -> FullReport:
-    """The real project's default report (HTML and PDF), built once per test run."""
-    return _await_full_build(tmp_path_factory, "full_report")
+def _full_build_fixture(fixture: str, doc: str):
+    """A session fixture returning the `FULL_BUILDS[fixture]` report once it is built."""
+    def await_it(tmp_path_factory, chromium) -> FullReport:
+        return _await_full_build(tmp_path_factory, fixture)
+    await_it.__doc__ = doc
+    return pytest.fixture(scope="session", name=fixture)(await_it)
 
 
-@pytest.fixture(scope="session")
-def second_full_report(tmp_path_factory, chromium) -> FullReport:
-    """A second clean build of the same report, for the reproducibility test."""
-    return _await_full_build(tmp_path_factory, "second_full_report")
+full_report = _full_build_fixture(
+    "full_report", "The real project's default report (HTML and PDF), built once per test run.")
+second_full_report = _full_build_fixture(
+    "second_full_report", "A second clean build of the same report, for the reproducibility test.")
+khorog_day3_report = _full_build_fixture(
+    "khorog_day3_report", "The real report as of 2012-07-26, three days into the Khorog operation.")
+khorog_weeks_report = _full_build_fixture(
+    "khorog_weeks_report", "The real report as of 2012-08-31 with what changed since 2012-07-24.")
 
 
 # --------------------------------------------------------------------------- built projects

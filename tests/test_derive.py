@@ -128,3 +128,47 @@ def test_compare_keeps_one_countrys_toll_apart_from_a_two_country_total(tmp_path
         claim(11, best="100", party="all", claimant="Outlet", claimant_type="media")])
     rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
     assert derive.compare(rows).empty
+
+
+def test_compare_leaves_out_ceilings_and_tolls_of_no_stated_side(tmp_path):
+    # one shooting's official "1" (side not stated) against a rapporteur's "as many as 40"
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="1", party="unspecified"),
+        claim(11, qualifier="up_to", best="", high="40", party="unspecified",
+              claimant="UN rapporteur", claimant_type="intergovernmental"),
+        claim(12, best="21", party="civilians"),
+        claim(13, qualifier="up_to", best="", high="40", party="civilians",
+              claimant="UN rapporteur", claimant_type="intergovernmental"),
+        claim(14, best="25", party="civilians", claimant="Outlet", claimant_type="media")])
+    rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
+    pairs = derive.compare(rows)
+    assert list(pairs["party"]) == ["civilians"]
+    assert (pairs.iloc[0]["other"], pairs.iloc[0]["other_claim"]) == (25, "c0014")
+
+
+def test_highest_credible_prefers_a_stated_toll_to_a_ceiling(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, qualifier="up_to", best="", high="51", party="civilians", claimant="HRW",
+              claimant_type="ngo"),
+        claim(11, best="36", party="all"),
+        claim(12, event_id="event-two", qualifier="up_to", best="", high="9")],
+        events=[{"event_id": "event-two", "start_date": "2013-01-01"}])
+    rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
+    top = derive.highest_credible(rows).set_index("event_id")
+    assert top.loc["event-one", "value"] == 36
+    assert top.loc["event-two", "value"] == 9  # only a ceiling: it stands, marked as one
+
+
+def test_a_passed_target_counts_as_a_delay_up_to_the_latest_known_day(tmp_path):
+    steps = [milestone(10, date="2018", stated_on="2012"),
+             milestone(11, milestone="other-step", date="2030", stated_on="2012"),
+             milestone(12, milestone="other-step", status="actual", kind="other", date="2021",
+                       stated_on="2021-12-31", date_precision="year")]
+    tables = dataset(tmp_path, milestones=steps)
+    rows = tables.milestones[tables.milestones["milestone_id"] >= "m0010"]
+    slips = derive.slippage(rows).set_index("milestone")
+    late = slips.loc["completion"]
+    assert late["overdue"] and not late["done"]
+    assert late["slip_years"] == pytest.approx(3.0, abs=0.05)  # end of 2018 -> end of 2021
+    before = derive.slippage(rows[rows["known_on_to"] <= "2018-06-30"])
+    assert not before.set_index("milestone").loc["completion", "overdue"]

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from . import __version__, paths, publish
 from .execute import Job, Outcome, cache_entry, code_hash, copy_result, job_key, run_jobs
-from .notebooks import REPORT_ORDER, declared_parameters, notebook_path
+from .notebooks import declared_parameters, notebook_path, report_order
 from .schema import TABLES
 
 if TYPE_CHECKING:
@@ -63,9 +63,9 @@ class Options:
     wait: float = 0.0
 
 
-def selected_notebooks(only: list[str]) -> list[str]:
+def selected_notebooks(only: list[str], parameters: dict) -> list[str]:
     """Notebook names in report order (or as given by --only, which may add explore)."""
-    return list(only) if only else list(REPORT_ORDER)
+    return list(only) if only else report_order(parameters)
 
 
 def notebook_parameters(names: list[str], given: dict, tables: Tables) -> dict[str, dict]:
@@ -97,7 +97,7 @@ def _check_fig_dir(per_notebook: dict[str, dict], nested: set[str]) -> None:
 def build(options: Options, log=print) -> dict:
     """Run the whole build; return the summary. Raises ParameterError, DataError, BuildError."""
     started = time.perf_counter()
-    names = selected_notebooks(options.only)
+    names = selected_notebooks(options.only, options.parameters)
     code = code_hash()
     key = build_key(names, options, code)
     if options.use_cache and key and _manifest(options.out).get("build_key") == key:
@@ -315,13 +315,18 @@ def _metadata(tables: Tables, options: Options, names: list[str]) -> dict:
     said = [tables.casualty_claims["reported_on"], tables.deployments["reported_on"],
             tables.milestones["stated_on"]]
     latest = max((d for column in said for d in column.dropna()), default="n.d.")
+    from .params import check
+
+    window = check({k: v for k, v in options.parameters.items() if k in ("as_of", "since")})
+    as_of = window.get("as_of")
     return {
         "title": TITLE, "subtitle": SUBTITLE, "version": __version__,
-        "data_as_of": latest, "edition_date": _commit_date(), "commit": _commit(),
+        "data_as_of": f"{as_of} (what had been published by then)" if as_of else latest,
+        "as_of": as_of, "since": window.get("since"), "edition_date": _commit_date(), "commit": _commit(),
         "data_hash": tables.data_hash, "scenario": options.scenario,
         "parameters": sorted((k, json.dumps(v, default=str)) for k, v in options.parameters.items()),
-        "partial": names if names != list(REPORT_ORDER) else [],
-        "left_out": [n for n in REPORT_ORDER if n not in names],
+        "partial": names if names != report_order(options.parameters) else [],
+        "left_out": [n for n in report_order(options.parameters) if n not in names],
     }
 
 

@@ -61,6 +61,10 @@ def _parser(with_params: bool) -> argparse.ArgumentParser:
     build.add_argument("--only", nargs="+", default=[], metavar="NOTEBOOK",
                        help="build only these notebooks, by name, number or file name "
                             "(e.g. 02-casualties, 02, notebooks/90-explore.ipynb)")
+    build.add_argument("--sweep", metavar="DATES",
+                       help="build one report per as_of date into report/runs/sweep-NAME/DATE/ "
+                            "with an index page: dates as 2012-07-24,2012-07-26 or "
+                            "START:STOP:STEP (2012-07-24:2012-07-31:1d; d, w, m, y)")
     build.add_argument("--format", default="html,pdf", help="html, pdf or html,pdf (default)")
     build.add_argument("--out", type=Path,
                        help="output folder (default: report/ for the default report, "
@@ -156,6 +160,8 @@ def _build(args) -> int:
     if args.jobs < 1:
         raise UsageError(f"--jobs {args.jobs}: must be 1 or more")
     only = _only(args.only)
+    if args.sweep:
+        return _sweep(args, only, formats)
     status = 0
     for run in _runs(args, only):
         options = Options(parameters=run.parameters, only=only, formats=formats, out=run.out,
@@ -171,6 +177,65 @@ def _build(args) -> int:
             continue
         _print_summary(summary, formats, run.note)
     return status
+
+
+def _sweep(args, only: list[str], formats: tuple[str, ...]) -> int:
+    """Build one report per --sweep date, then the index page linking them.
+
+    Every date's parameters are checked before the first build starts, so a bad value
+    publishes nothing; a failed build stops the sweep before its index is written.
+    """
+    from .build import Options, build
+    from .params import ParameterError, check
+    from .sweep import SweepError, index_html, parse, write_index
+
+    if args.scenario or args.all_scenarios:
+        raise UsageError("--sweep: cannot be combined with --scenario or --all-scenarios; "
+                         "give the scenario's file with --params-file")
+    try:
+        days = parse(args.sweep)
+    except SweepError as exc:
+        raise UsageError(str(exc)) from None
+    base = _runs(args, only)[0]
+    if "as_of" in base.parameters:
+        raise UsageError("--sweep: sets as_of for each report; do not also give as_of "
+                         f"({base.where.get('as_of', '-p as_of')})")
+    window = {k: v for k, v in base.parameters.items() if k == "since"}
+    for day in days:
+        try:
+            check({**window, "as_of": day})
+        except ParameterError as exc:
+            print(f"borderland: --sweep {day}: {exc.located(base.where)}", file=sys.stderr)
+            return 2
+    extra = [f"{name}-{value}" for name, value in sorted(args.param)]
+    folder = args.out or paths.REPORT / "runs" / run_name(["sweep", days[0], days[-1], *extra])
+    for number, day in enumerate(days, start=1):
+        print(f"sweep {number}/{len(days)}: as_of {day}")
+        options = Options(parameters={**base.parameters, "as_of": day}, only=only,
+                          formats=formats, out=folder / day, jobs=args.jobs,
+                          use_cache=not args.no_cache, show_code=args.show_code, wait=args.wait)
+        try:
+            build(options)
+        except Exception as exc:  # noqa: BLE001 - _failure re-raises the unexpected
+            return _failure(exc, f"--sweep {day}", base.where)
+    write_index(folder, index_html(days, base.parameters,
+                                   _known_counts(base.parameters, days)))
+    print(f"sweep: {len(days)} reports in {folder}/; index: {folder / 'index.html'}")
+    return 0
+
+
+def _known_counts(parameters: dict, days: list[str]) -> dict[str, int]:
+    """Casualty statements the parameters select at each date, for the index page."""
+    from . import select, statements
+    from .load import load_tables
+    from .params import check
+
+    tables = load_tables()
+    taken = {k: v for k, v in parameters.items()
+             if k in ("sources", "min_reliability", "claimant_types", "events")}
+    return {day: len(statements.collapse(select.claims(tables, check({**taken, "as_of": day},
+                                                                     tables))))
+            for day in days}
 
 
 def _only(given: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ OFFICIAL = "official"
 RANK = {"low": 0, "medium": 1, "high": 2}
 OPEN_UP = ("at_least", "more_than")
 OPEN_DOWN = ("up_to", "fewer_than")
+CEILINGS = ("up_to", "fewer_than")  # a bound on a figure, not a figure
 SIGN = {"exact": "", "about": "~", "at_least": "≥", "more_than": ">", "up_to": "≤",
         "fewer_than": "<"}
 
@@ -54,6 +55,9 @@ def compare(claims: pd.DataFrame, estimate: str = "best",
     once. Groups keep apart the event, outcome, party and whose people (`country`) a
     figure counts, so one country's toll never meets a two-country total. Statements
     rated below `min_reliability` (a rumour relayed by a newsletter) take no part.
+    Ceilings ("up to 40", "fewer than 50") take no part either: they bound a toll, they
+    do not state one; nor do tolls whose side is not stated (`unspecified`), which cannot
+    be matched to anything like for like.
     Only groups with both kinds of claimant; per side its lowest and highest figure
     (`official_low`/`official`, `other_low`/`other`), its number of statements and the
     statement giving the highest; `ratio` = highest non-official / highest official
@@ -61,7 +65,8 @@ def compare(claims: pd.DataFrame, estimate: str = "best",
     """
     columns = [*by, "official_low", "official", "other_low", "other", "official_n",
                "other_n", "official_claim", "other_claim", "ratio"]
-    frame = claims[claims["reliability"].map(RANK) >= RANK[min_reliability]]
+    frame = claims[(claims["reliability"].map(RANK) >= RANK[min_reliability])
+                   & ~claims["qualifier"].isin(CEILINGS) & (claims["party"] != "unspecified")]
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = frame.assign(value=figure(frame, estimate)).dropna(subset=["value"])
@@ -88,6 +93,7 @@ def highest_credible(claims: pd.DataFrame, estimate: str = "best",
 
     "Best-rated" = the highest reliability any of the event's claims has, so an event
     known only from low-rated claims still gets a figure, marked by its `reliability`.
+    A ceiling ("up to 51") is used only for an event with no other figure.
     """
     columns = ["event_id", "value", "reliability", "claim_id"]
     frame = claims[claims["outcome"] == outcome]
@@ -96,6 +102,8 @@ def highest_credible(claims: pd.DataFrame, estimate: str = "best",
     rank = {"low": 0, "medium": 1, "high": 2}
     frame = frame.assign(value=figure(frame, estimate), rank=frame["reliability"].map(rank))
     frame = frame.dropna(subset=["value"])
+    stated = ~frame["qualifier"].isin(CEILINGS)
+    frame = frame[stated | ~stated.groupby(frame["event_id"]).transform("any")]
     top = frame[frame["rank"] == frame.groupby("event_id")["rank"].transform("max")]
     top = top.sort_values(["event_id", "value", "claim_id"], ascending=[True, False, True])
     return top.drop_duplicates("event_id")[columns].reset_index(drop=True)
@@ -119,11 +127,15 @@ def slippage(milestones: pd.DataFrame, kinds: tuple[str, ...] | None = STEP_KIND
     Targets are the `targets()` rows (steps of `kinds`: by default starts, commissioning
     and completion). `first_target` is the target stated earliest (ties: the earlier
     target); `slip_years` is the smallest delay both dates' precision allows: actual start
-    minus end of the first target's interval (or latest target minus first, while not
-    done), never below 0.
+    minus end of the first target's interval, never below 0. A step not reported done is
+    measured to its latest target or, once that has passed (`overdue`), to the latest day
+    the selection knows of (its last `known_on_to`, never the clock), so a missed target
+    counts as a delay only from when it was missed, and an `as_of` replay does not count
+    a target missed later.
     """
     columns = ["subject", "milestone", "first_target", "first_stated", "latest_target",
-               "latest_stated", "announcements", "actual", "slip_years", "done"]
+               "latest_stated", "announcements", "actual", "slip_years", "done", "overdue"]
+    known_until = milestones["known_on_to"].max() if "known_on_to" in milestones else None
     planned = targets(milestones, kinds)
     rows = []
     for (subject, step), group in planned.groupby(["subject", "milestone"], sort=True):
@@ -137,10 +149,14 @@ def slippage(milestones: pd.DataFrame, kinds: tuple[str, ...] | None = STEP_KIND
             end, actual_date = actual_row["date_from"], actual_row["date"]
         else:
             end, actual_date = latest["date_from"], None
+        overdue = bool(not done and known_until is not None and pd.notna(known_until)
+                       and known_until > latest["date_to"])
+        if overdue:
+            end = known_until
         slip = max((end - first["date_to"]).days, 0) / 365.25
         rows.append([subject, step, first["date"], first["stated_on"], latest["date"],
                      latest["stated_on"], group["stated_on"].nunique(), actual_date,
-                     round(slip, 1), done])
+                     round(slip, 1), done, overdue])
     return pd.DataFrame(rows, columns=columns)
 
 

@@ -9,8 +9,11 @@ counts once, and compares only like with like:
 * `targets`: target dates of one project step announced in the same year.
 
 A subject is listed when its highest figure is more than `tolerance` times its lowest
-(dates: when the targets lie more than `years` apart). Each row names the statement at
-either end: who, when, the figure as worded and its reliability. Nothing is averaged.
+(dates: when the targets lie more than `years` apart) and its two ends come from
+different documents (two figures of one document are two measures, not a dispute).
+Each row names the statement at either end: who, when, the figure as worded and its
+reliability; `frame.attrs["source_ids"]` holds the documents of every end, for the
+table's Source line. Nothing is averaged.
 """
 from __future__ import annotations
 
@@ -35,20 +38,30 @@ def _spread(frame: pd.DataFrame, by: list[str], label, tolerance: float, when: s
     if per_claimant:  # each claimant's highest figure: its running tallies do not count
         frame = frame.sort_values(["_high", frame.columns[0]], ascending=[False, True])
         frame = frame.drop_duplicates([*by, "claimant"])
-    rows = []
+    rows, cited = [], set()
     for key, group in frame.groupby(by, sort=True, dropna=False):
         if len(group) < 2:
             continue
         low = group.sort_values(["_low", group.columns[0]]).iloc[0]
         high = group.sort_values(["_high", group.columns[0]], ascending=[False, True]).iloc[0]
         lo, hi = float(low["_low"]), float(high["_high"])
-        if hi <= lo * tolerance or hi == 0:
+        if hi <= lo * tolerance or hi == 0 or not set(_docs(low)).isdisjoint(_docs(high)):
             continue
+        cited.update([*_docs(low), *_docs(high)])
         rows.append([label(key if isinstance(key, tuple) else (key,)), len(group),
                      _side(low, when), _side(high, when),
                      f"×{hi / lo:.1f}" if lo > 0 else f"0 to {derive.number(hi)}", hi / max(lo, 1)])
     out = pd.DataFrame(rows, columns=[*COLUMNS, "_factor"])
-    return out.sort_values(["_factor", "Subject"], ascending=[False, True]).drop(columns="_factor")
+    out = out.sort_values(["_factor", "Subject"], ascending=[False, True]).drop(columns="_factor")
+    out.attrs["source_ids"] = sorted(cited)
+    return out
+
+
+def _docs(row) -> tuple[str, ...]:
+    """The documents behind a statement (collapsed) or a row."""
+    if "documents" in row and isinstance(row["documents"], tuple):
+        return row["documents"]
+    return tuple(d for d in (row.get("source_id"), row.get("original_source_id")) if isinstance(d, str))
 
 
 def tolls(claims: pd.DataFrame, names: dict[str, str], *, tolerance: float = 1.5,
@@ -90,22 +103,27 @@ def values(milestones: pd.DataFrame, *, tolerance: float = 1.25,
 
 def targets(milestones: pd.DataFrame, *, years: float = 1.0,
             min_reliability: str = "medium") -> pd.DataFrame:
-    """Target dates of one step announced in the same year that lie more than `years` apart."""
+    """Target dates of one step announced in the same year that lie more than `years` apart
+    (a date already past when it was stated is a report, not a target, and is left out)."""
     frame = derive.targets(milestones)
-    frame = frame[frame["reliability"].map(RANK) >= RANK[min_reliability]]
+    frame = frame[(frame["reliability"].map(RANK) >= RANK[min_reliability])
+                  & (frame["date_to"] >= frame["stated_on_from"])]
     frame = frame.assign(_year=frame["stated_on_to"].dt.year)
-    rows = []
+    rows, cited = [], set()
     for (subject, step, year), group in frame.groupby(["subject", "milestone", "_year"],
                                                       sort=True):
         first = group.sort_values(["date_from", "milestone_id"]).iloc[0]
         last = group.sort_values(["date_to", "milestone_id"], ascending=[False, True]).iloc[0]
         gap = (last["date_from"] - first["date_to"]).days / 365.25
-        if len(group) < 2 or gap <= years:
+        if len(group) < 2 or gap <= years or not set(_docs(first)).isdisjoint(_docs(last)):
             continue
+        cited.update([*_docs(first), *_docs(last)])
         subject_text = (f"{subject.replace('-', ' ').capitalize()}: {step.replace('-', ' ')}, "
                         f"announced in {year}")
         rows.append([subject_text, len(group),
                      f"{first['date']} — {first['claimant'] or 'not named'}, {first['stated_on']}",
                      f"{last['date']} — {last['claimant'] or 'not named'}, {last['stated_on']}",
                      f"{gap:.1f} years apart"])
-    return pd.DataFrame(rows, columns=COLUMNS)
+    out = pd.DataFrame(rows, columns=COLUMNS)
+    out.attrs["source_ids"] = sorted(cited)
+    return out

@@ -88,8 +88,11 @@ class Outcome:
 
 
 def code_hash() -> str:
-    """sha256 of the package's files (code, style, templates) and the lock file."""
+    """sha256 of the package's files (code, style, templates), the notebooks' text files
+    (context.md) and the lock file."""
     digest = hashlib.sha256()
+    for path in sorted(paths.NOTEBOOKS.glob("*.md")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     for path in sorted(PACKAGE.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             digest.update(str(path.relative_to(PACKAGE)).encode())

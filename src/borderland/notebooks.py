@@ -13,6 +13,16 @@ from . import paths
 
 REPORT_ORDER = ("01-overview", "02-casualties", "03-claims-compared", "04-deployments",
                 "05-basing", "06-energy", "07-methodology")
+CHANGES = "08-changes"  # the chapter "What changed", in the report only when `since` is given
+
+
+def report_order(parameters: dict) -> list[str]:
+    """The report's chapters for these parameters: with `since`, "What changed" comes
+    before the methodology."""
+    names = list(REPORT_ORDER)
+    if parameters.get("since"):
+        names.insert(names.index("07-methodology"), CHANGES)
+    return names
 
 
 def available() -> list[str]:

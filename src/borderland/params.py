@@ -75,6 +75,8 @@ class Rule:
 
 PARAMETERS: dict[str, Rule] = {
     "as_of": Rule("date", "only claims reported and milestones known on or before this date"),
+    "since": Rule("date", "list what was first published after this date and by as_of (the "
+                          "chapter What changed) and mark it in the charts"),
     "sources": Rule("choices", "only rows citing these documents", data_choices="sources.source_id"),
     "min_reliability": Rule("choice", "drop rows rated below this reliability",
                             choices=RELIABILITY),
@@ -189,6 +191,11 @@ def check(values: dict[str, Any], tables=None, declared: list[str] | None = None
     if isinstance(start, int) and isinstance(end, int) and end < start:
         problems.append(f"parameter end_year: {end} is before start_year {start}")
         names.append("end_year")
+    since, as_of = out.get("since"), out.get("as_of")
+    if since and as_of and dates.last_day(since) >= dates.last_day(as_of):
+        problems.append(f"parameter since: {since} is not before as_of {as_of}, so the window "
+                        "of changes would be empty; allowed: a date before as_of")
+        names.append("since")
     if problems:
         raise ParameterError(problems, names)
     return out

@@ -7,7 +7,7 @@ Rules, one per parameter:
   document we read; see `load`) is on or before the END of `as_of`'s interval. A claim
   reported "2016" counts only from 31 Dec 2016; `as_of` "2012-07" means "by the end of
   July 2012". A statement is known as soon as one of its rows is (`statements`).
-  Events count once they have started.
+  Events count once they have started and are known (`events`).
 * `sources`: rows whose `source_id` (the document we read) or `original_source_id`
   (the outlet it relays) is listed.
 * `min_reliability`: rows rated at least this (low < medium < high).
@@ -126,18 +126,25 @@ def _planned(frame: pd.DataFrame, p: dict) -> pd.DataFrame:
 
 
 def events(tables, p: dict, with_claims: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Events started by `as_of` and listed in `events`.
+    """Events started by `as_of`, known then, and listed in `events`.
 
+    An event is known at `as_of` when the document dating it was published by then or
+    one of `with_claims` (the selected, hence already known, claims) belongs to it; in
+    the second case its `source_id` is blanked, so a later document is never cited.
     With `sources` set, an event stays when the document dating it is listed or when
-    one of `with_claims` (the selected claims) belongs to it.
+    one of `with_claims` belongs to it.
     """
     frame = tables.events
+    claimed = set(with_claims["event_id"]) if with_claims is not None else set()
     end = as_of_end(p.get("as_of"))
     if end is not None:
-        frame = frame[frame["start_date_from"] <= end]
+        published = frame["source_id"].map(tables.sources.set_index("source_id")["published_to"])
+        dated_by_then = published.isna() | (published <= end)
+        frame = frame[(frame["start_date_from"] <= end)
+                      & (dated_by_then | frame["event_id"].isin(claimed))]
+        frame = frame.assign(source_id=frame["source_id"].where(dated_by_then.loc[frame.index]))
     frame = among(frame, "event_id", p.get("events"))
     if p.get("sources") is not None:
-        claimed = set(with_claims["event_id"]) if with_claims is not None else set()
         frame = frame[frame["source_id"].isin(p["sources"]) | frame["event_id"].isin(claimed)]
     return frame
 

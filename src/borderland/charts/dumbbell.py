@@ -53,9 +53,11 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
                                         ("other", row["other_claim"], 6, "left")):
             if row["official"] > row["other"]:
                 offset, ha = -offset, {"right": "left", "left": "right"}[ha]
-            ax.annotate(derive.stated(by_id.loc[claim]), (row[side], y), xytext=(offset, 0),
-                        textcoords="offset points", ha=ha, va="center", fontsize=7,
-                        color="#333333")
+            at_axis = ha == "right" and row[side] == 0  # a zero's label goes above, off the axis
+            ax.annotate(derive.stated(by_id.loc[claim]), (row[side], y),
+                        xytext=(3, 5) if at_axis else (offset, 0), textcoords="offset points",
+                        ha="left" if at_axis else ha, va="bottom" if at_axis else "center",
+                        fontsize=7, color="#333333")
         ratio = "official: 0" if pd.isna(row["ratio"]) else f"×{row['ratio']:.1f}"
         ax.annotate(ratio, (1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", ha="left", va="center", fontsize=7.5,

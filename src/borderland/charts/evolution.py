@@ -47,7 +47,7 @@ def toll_over_time(claims: pd.DataFrame, event: pd.Series, *, estimate: str = "b
         day_from=(frame["reported_on_from"] - start).dt.days.clip(lower=0),
         value=derive.figure(frame, estimate))
     parties = [p for p in PARTIES if p in set(frame["party"])]
-    fig, axes = new_figure(0.9 + 1.25 * len(parties), nrows=len(parties), ncols=1, sharex=True,
+    fig, axes = new_figure(1.5 + 1.25 * len(parties), nrows=len(parties), ncols=1, sharex=True,
                            squeeze=False)
     axes = axes[:, 0]
     for ax, party in zip(axes, parties):

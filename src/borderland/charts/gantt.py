@@ -118,8 +118,9 @@ def _step_row(ax, rows: pd.DataFrame, step: pd.Series, y: float) -> None:
     if step["done"]:
         text = "on time" if step["slip_years"] == 0 else f"+{step['slip_years']:g} y"
     else:
-        text = "not reported done" if step["slip_years"] == 0 else \
-            f"+{step['slip_years']:g} y so far"
+        text = ("not reported done" if step["slip_years"] == 0 else
+                f"+{step['slip_years']:g} y, target passed" if step["overdue"] else
+                f"+{step['slip_years']:g} y so far")
     ax.annotate(text, (1.0, y), xycoords=("axes fraction", "data"), xytext=(3, 0),
                 textcoords="offset points", fontsize=7, va="center", fontweight="bold")
 

@@ -65,7 +65,14 @@ def _row_label(rows: pd.DataFrame) -> str:
     when = first["reported_on"]
     if last != when:
         when += f" to {last}"
-    return wrap(f"{name} · {when}", LABEL_CHARS)
+    new = " · NEW" if _is_new(rows) else ""
+    return wrap(f"{name} · {when}{new}", LABEL_CHARS)
+
+
+def _is_new(rows: pd.DataFrame) -> bool:
+    """True when every claim of a row was first published in the `since` window (column
+    `new`, set by the notebook from `changes.is_new`)."""
+    return "new" in rows and bool(rows["new"].all())
 
 
 def _row_height(label: str) -> float:
@@ -148,7 +155,10 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
     legend(fig, frame)
     title = title or _title(frame, subject, noun)
     set_title(fig, title)
-    return Chart(fig, title, _caption(noun), _alt(groups, by, frame, subject),
+    caption = _caption(noun)
+    if "new" in frame and frame["new"].any():
+        caption += " Rows marked NEW were first published in this edition's window of changes."
+    return Chart(fig, title, caption, _alt(groups, by, frame, subject),
                  select.source_ids(frame), data=frame)
 
 
@@ -175,6 +185,9 @@ def _draw_rows(ax, groups: list, height: float) -> None:
     ax.set_ylim(-height + 0.6, 0.8)
     ax.set_yticks(ticks, labels)
     ax.tick_params(axis="y", length=0, labelsize=7)
+    for tick in ax.get_yticklabels():
+        if tick.get_text().endswith("NEW"):
+            tick.set_fontweight("bold")
     ax.grid(axis="y", visible=False)
 
 
@@ -206,8 +219,11 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
                 return (f"{subject}: official statements put the dead{party} at "
                         f"{derive.number(top['official'])} at most, other claimants at up to "
                         f"{derive.number(top['other'])} ({who})")
-            return (f"{subject}: other claimants never went above the official count of the "
-                    f"dead{party}, {derive.number(top['official'])} ({who})")
+            highest = max(float(v) for v in killed[["low", "best", "high"]].stack().dropna())
+            beyond = (f"; lower-rated, open-ended or other-scope figures reach "
+                      f"{derive.number(highest)}" if highest > top["official"] else "")
+            return (f"{subject}: no other rated claimant went above the official count of the "
+                    f"dead{party}, {derive.number(top['official'])}{beyond} ({who})")
     values = pd.concat([killed[c] for c in ("low", "best", "high")]).dropna()
     what = "death tolls" if "outcome" in frame else "figures"
     if values.min() == values.max():
@@ -257,6 +273,7 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     little apart in order of first report, and a thin grey line shows the spread from
     the lowest to the highest figure stated (a span of claims, not an estimate).
     """
+    frame, by = _grouping(frame, by)
     groups = [(key, repeats(group)) for key, group in _groups(frame, by, order)]
     fig, ax = new_figure(1.5 + 0.24 * len(groups))
     ticks, labels = [], []
@@ -286,12 +303,14 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     ax.set_xlabel(f"Number of {noun} stated by each claim"
                   + (" (log scale)" if ax.get_xscale() == "symlog" else ""))
     legend(fig, frame)
-    title = f"{subject}: {len(frame)} claims in {len(groups)} groups"
-    ratios = [_ratio(lines) for _, lines in groups]
-    ratios = [r for r in ratios if r]
+    title = f"{subject}: {len(frame)} claims in {len(groups)} groups, none contested"
+    ratios = [(_ratio(lines), key, lines) for key, lines in groups]
+    ratios = [r for r in ratios if r[0]]
     if ratios:
-        title = (f"{subject}: {len(frame)} claims in {len(groups)} groups; the highest figure "
-                 f"in a group is up to {max(ratios):,.0f} times the lowest")
+        _, key, lines = max(ratios, key=lambda r: r[0])
+        title = (f"{subject}: claims disagree in {len(ratios)} of {len(groups)} groups, most "
+                 f"widely on {_group_label(key).replace(chr(10), ' ').lower()} "
+                 f"({_span_text(lines)})")
     set_title(fig, title)
     caption = ("One row per group; each mark is one figure as claimed (the same figure "
                "repeated by claimants of one type shares a mark), stacked in order of first "

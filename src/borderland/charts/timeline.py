@@ -430,7 +430,7 @@ def _violence_items(events: pd.DataFrame, claims: pd.DataFrame, estimate: str,
         items.append(Item(lane, event["start_date_from"], end, label,
                           color=TRACK_COLORS["violence"], size=_toll_size(toll) if has_toll
                           else 3.5, hollow=not has_toll,
-                          sources={event["source_id"], *select.source_ids(ev_claims)}))
+                          sources=set(select.source_ids(event.to_frame().T, ev_claims))))
     return items
 
 
