@@ -47,9 +47,11 @@ def leaks(tables, end: pd.Timestamp, frames: dict[str, pd.DataFrame]) -> list[st
         if "first_known" in frame:
             found += [f"{name}: statement first known {d:%Y-%m-%d}" for d in frame["first_known"]
                       if d > end]
-        for sid in select.source_ids(frame):
-            if dates.get(sid) is not None and dates.get(sid) > end:
-                found.append(f"{name}: cites {sid}, published {dates[sid]:%Y-%m-%d}")
+        read = set(frame["source_id"].dropna()) if "source_id" in frame else set()
+        for sid in sorted(read | set(select.source_ids(frame))):
+            when = dates.get(sid)
+            if when is not None and (when > end or (pd.isna(when) and sid in read)):
+                found.append(f"{name}: cites {sid}, published {when}")
     return found
 
 
@@ -222,6 +224,12 @@ def _assert_no_leak(report, as_of: str) -> None:
     assert cited and rows
     dates = published(tables)
     late_docs = sorted(s for s in cited if dates.get(s) is not None and dates[s] > end)
+    read_in = set()
+    for table in (tables.casualty_claims, tables.deployments, tables.milestones):
+        drawn = table[table[statements.key_of(table)].isin(rows)]
+        read_in |= set(drawn["source_id"])
+    undated = sorted(s for s in read_in if pd.isna(dates.get(s)))
+    assert not undated, f"rows read in undated documents drawn: {undated[:5]}"
     assert not late_docs, f"documents published after {as_of} cited: {late_docs[:5]}"
     known = pd.concat([t.set_index(k)["known_on_to"] for t, k in (
         (tables.casualty_claims, "claim_id"), (tables.deployments, "deployment_id"),

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from rows import claim, dataset, deployment, milestone
+from rows import SOURCE, claim, dataset, deployment, milestone
 
 from borderland import derive
 
@@ -160,11 +160,14 @@ def test_highest_credible_prefers_a_stated_toll_to_a_ceiling(tmp_path):
 
 
 def test_a_passed_target_counts_as_a_delay_up_to_the_latest_known_day(tmp_path):
-    steps = [milestone(10, date="2018", stated_on="2012"),
-             milestone(11, milestone="other-step", date="2030", stated_on="2012"),
+    steps = [milestone(10, date="2018", stated_on="2012", source_id="doc-2012"),
+             milestone(11, milestone="other-step", date="2030", stated_on="2012",
+                       source_id="doc-2012"),
              milestone(12, milestone="other-step", status="actual", kind="other", date="2021",
-                       stated_on="2021-12-31", date_precision="year")]
-    tables = dataset(tmp_path, milestones=steps)
+                       stated_on="2021-12-31", date_precision="year", source_id="doc-2021")]
+    documents = [{"source_id": f"doc-{y}", **SOURCE, "published": y, "date_precision": "year"}
+                 for y in ("2012", "2021")]
+    tables = dataset(tmp_path, milestones=steps, sources=documents)
     rows = tables.milestones[tables.milestones["milestone_id"] >= "m0010"]
     slips = derive.slippage(rows).set_index("milestone")
     late = slips.loc["completion"]

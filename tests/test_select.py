@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from rows import FIXTURE, claim, dataset, deployment, milestone
+from rows import FIXTURE, SOURCE, claim, dataset, deployment, milestone
 
 from borderland import select
 from borderland.load import load_tables
@@ -18,15 +18,24 @@ def tables(tmp_path_factory):
     return dataset(
         tmp_path_factory.mktemp("select"),
         events=[{"event_id": "event-two", "start_date": "2014-05-21"}],
-        claims=[claim(10, reported_on="2016", reliability="low"),
+        claims=[claim(10, reported_on="2016", reliability="low", source_id="doc-2016"),
                 claim(11, event_id="event-two", reported_on="2014-05-22",
-                      claimant_type="ngo", reliability="medium")],
-        deployments=[deployment(10, date="2005", reported_on="2016"),
+                      claimant_type="ngo", reliability="medium", source_id="doc-2014-05-22")],
+        deployments=[deployment(10, date="2005", reported_on="2016", source_id="doc-2016"),
                      deployment(11, status="planned", best="9000", qualifier="exact",
-                                date="2020", reported_on="2015-04")],
+                                date="2020", reported_on="2015-04", source_id="doc-2015-04")],
         milestones=[milestone(10, track="basing", subject="201st-base", milestone="lease",
                               kind="agreement", status="actual", date="2013-10",
-                              date_precision="month", end_date="2042", stated_on="2016")])
+                              date_precision="month", end_date="2042", stated_on="2016",
+                              source_id="doc-2016")],
+        sources=[dated("2016"), dated("2014-05-22"), dated("2015-04")])
+
+
+def dated(published: str) -> dict:
+    """A document published on `published` (its rows are public from their statement)."""
+    precision = {4: "year", 7: "month", 10: "day"}[len(published)]
+    return {"source_id": f"doc-{published}", **SOURCE, "published": published,
+            "date_precision": precision}
 
 
 def ids(frame, column="claim_id"):
@@ -103,10 +112,11 @@ def test_show_planned_false_drops_planned_rows(tables):
 
 
 def test_events_kept_by_their_source_or_their_selected_claims(tables):
-    claims = select.claims(tables, {"sources": ["doc-late"]})
-    kept = select.events(tables, {"sources": ["doc-late"]}, claims)
+    chosen = {"sources": ["doc-2016", "doc-2014-05-22"]}
+    claims = select.claims(tables, chosen)
+    kept = select.events(tables, chosen, claims)
     assert ids(kept, "event_id") == ["event-one", "event-two"]
-    assert select.events(tables, {"sources": ["doc-late"]}).empty
+    assert select.events(tables, chosen).empty
 
 
 def test_nothing_selected_gives_empty_frames_with_columns(tables):
@@ -117,3 +127,10 @@ def test_nothing_selected_gives_empty_frames_with_columns(tables):
 def test_source_ids_lists_documents_read_and_relayed(fixture_tables):
     assert select.source_ids(fixture_tables.casualty_claims) == ["doc-a", "outlet-b"]
     assert select.source_ids() == []
+
+
+def test_a_row_read_only_in_an_undated_document_never_counts_under_as_of(tmp_path):
+    tables = dataset(tmp_path, claims=[claim(10, reported_on="2012-07-26", source_id="doc-nd")],
+                     sources=[{"source_id": "doc-nd", **SOURCE}])
+    assert "c0010" in ids(select.claims(tables, {}))
+    assert "c0010" not in ids(select.claims(tables, {"as_of": "2030"}))

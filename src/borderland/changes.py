@@ -3,8 +3,8 @@
 The list is a set difference: the statements the parameters select at `as_of`, less
 those the same parameters select at `since` (`new`). Each new statement is then set
 against the latest earlier statement on the same thing (`compared`): the same claimant
-on the same episode, outcome and side; the same force and measure; the same project or
-basing step), so the chapter can say whether a toll was revised, a force grew or a
+on the same episode, outcome, side and country; the same force and measure; the same
+project or basing step), so the chapter can say whether a toll was revised, a force grew or a
 target moved, and by how much.
 """
 from __future__ import annotations
@@ -36,7 +36,7 @@ def is_new(frame: pd.DataFrame, since: str | None) -> pd.Series:
     return frame["first_known"] > select.as_of_end(since)
 
 
-KEYS = {"claim_id": ["event_id", "outcome", "party", "claimant"],
+KEYS = {"claim_id": ["event_id", "outcome", "party", "country", "claimant"],
         "deployment_id": ["force", "measure", "unit"],
         "milestone_id": ["subject", "milestone", "status"]}
 
@@ -79,7 +79,8 @@ def _against_others(row: pd.Series, known: pd.DataFrame, scope: list[str]) -> tu
     now_value, top_value = derive.figure(row.to_frame().T).iloc[0], values.max()
     before = f"{derive.stated(top)} ({top['claimant']}, {top['first_known']:%Y-%m-%d})"
     if pd.isna(now_value) or now_value == top_value:
-        return before, "new claimant, same as the earlier highest"
+        same = "same as" if row["qualifier"] == top["qualifier"] else "same number as"
+        return before, f"new claimant, {same} the earlier highest"
     side = "above" if now_value > top_value else "below"
     return before, f"new claimant, {side} the earlier highest"
 
@@ -113,7 +114,8 @@ def _value_change(row: pd.Series, earlier: pd.Series) -> tuple[str, str]:
     then_value = derive.figure(earlier.to_frame().T).iloc[0]
     before = f"{derive.stated(earlier)} ({earlier['first_known']:%Y-%m-%d})"
     if pd.isna(now_value) or pd.isna(then_value) or now_value == then_value:
-        return before, "same figure"
+        return before, ("same figure" if row.get("qualifier") == earlier.get("qualifier")
+                        else "same number, worded differently")
     return before, f"revised {'up' if now_value > then_value else 'down'} from {derive.number(then_value)}"
 
 
@@ -123,7 +125,7 @@ def table(fresh: pd.DataFrame, subject_of, sources: pd.DataFrame) -> pd.DataFram
     label = sources.set_index("source_id").apply(
         lambda r: f"{r['publisher']} ({r['published'] or 'n.d.'})", axis=1)
     return pd.DataFrame({
-        "First published": fresh["first_known"].dt.strftime("%Y-%m-%d"),
+        "First published": fresh["first_known"].dt.strftime("%Y-%m-%d").fillna("undated"),
         "About": [subject_of(r) for _, r in fresh.iterrows()],
         "Statement": [f"{r['claimant']}: {_said(r)}" for _, r in fresh.iterrows()],
         "Change": fresh["change"],

@@ -78,8 +78,8 @@ def check(sources: pd.DataFrame, path: Path | None = None) -> None:
 def known(sources: pd.DataFrame, as_of: str | None,
           path: Path | None = None) -> tuple[list[Unit], int]:
     """(units whose every linked document was published by `as_of`, how many were held
-    back). A link to a document `sources` does not hold keeps its unit back at any
-    `as_of`: its date is unknown."""
+    back). A link to an undated document, or to one `sources` does not hold, keeps its
+    unit back at any `as_of`: its date is unknown."""
     path = path or default_file()
     if not path.is_file():
         return [], 0
@@ -89,8 +89,8 @@ def known(sources: pd.DataFrame, as_of: str | None,
         return every, 0
     published = sources.set_index("source_id")["published_to"]
 
-    def public(sid: str) -> bool:
-        return sid in published.index and not published[sid] > end
+    def public(sid: str) -> bool:  # an undated document may be later: held back
+        return sid in published.index and pd.notna(published[sid]) and published[sid] <= end
 
     shown = [u for u in every if all(public(s) for s in u.sources)]
     return shown, len(every) - len(shown)

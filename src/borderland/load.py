@@ -98,12 +98,13 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _with_known_on(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
     """Add `known_on_to`: the first day on which the row was public, the later of the end
-    of its statement date and the end of the publication date of the document we read
-    (an undated document: the statement date alone)."""
+    of its statement date and the end of the publication date of the document we read.
+    A row read in an undated document has none (NaT): nobody can say when it became
+    public, so an `as_of` edition never shows it."""
     said = "stated_on" if "stated_on" in frame else "reported_on"
     published = frame["source_id"].map(sources.set_index("source_id")["published_to"])
-    return frame.assign(known_on_to=published.where(published > frame[f"{said}_to"],
-                                                    frame[f"{said}_to"]))
+    known = published.where(published > frame[f"{said}_to"], frame[f"{said}_to"])
+    return frame.assign(known_on_to=known.where(published.notna()))
 
 
 def _write_atomic(path: Path, payload: bytes) -> None:

@@ -4,7 +4,8 @@ Rules, one per parameter:
 
 * `as_of`: a row is known on a date when its `known_on_to` (the later of the end of
   its `reported_on`/`stated_on` interval and the end of the publication date of the
-  document we read; see `load`) is on or before the END of `as_of`'s interval. A claim
+  document we read; none for an undated document; see `load`) is on or before the END
+  of `as_of`'s interval. A claim
   reported "2016" counts only from 31 Dec 2016; `as_of` "2012-07" means "by the end of
   July 2012". A statement is known as soon as one of its rows is (`statements`).
   Events count once they have started and are known (`events`).
@@ -139,7 +140,7 @@ def events(tables, p: dict, with_claims: pd.DataFrame | None = None) -> pd.DataF
     end = as_of_end(p.get("as_of"))
     if end is not None:
         published = frame["source_id"].map(tables.sources.set_index("source_id")["published_to"])
-        dated_by_then = published.isna() | (published <= end)
+        dated_by_then = published <= end  # an undated document may be later
         frame = frame[(frame["start_date_from"] <= end)
                       & (dated_by_then | frame["event_id"].isin(claimed))]
         frame = frame.assign(source_id=frame["source_id"].where(dated_by_then.loc[frame.index]))

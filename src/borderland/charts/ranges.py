@@ -216,9 +216,9 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
                      "civilians": "civilians", "foreign-nationals": "foreigners"}.get(top["party"])
             party = f" among {nation}{group}" if group else (f" on the {nation}side" if nation else "")
             if top["other"] > top["official"]:
-                return (f"{subject}: official statements put the dead{party} at "
-                        f"{derive.number(top['official'])} at most, other claimants at up to "
-                        f"{derive.number(top['other'])} ({who})")
+                return (f"{subject}: rated official statements put the dead{party} at "
+                        f"{derive.number(top['official'])} at most, other rated claimants at up "
+                        f"to {derive.number(top['other'])} ({who})")
             highest = max(float(v) for v in killed[["low", "best", "high"]].stack().dropna())
             beyond = (f"; lower-rated, open-ended or other-scope figures reach "
                       f"{derive.number(highest)}" if highest > top["official"] else "")
