@@ -116,7 +116,9 @@ def _value_change(row: pd.Series, earlier: pd.Series) -> tuple[str, str]:
     if pd.isna(now_value) or pd.isna(then_value) or now_value == then_value:
         return before, ("same figure" if row.get("qualifier") == earlier.get("qualifier")
                         else "same number, worded differently")
-    return before, f"revised {'up' if now_value > then_value else 'down'} from {derive.number(then_value)}"
+    if row.get("claimant") == earlier.get("claimant"):  # the claimant revised its own figure
+        return before, f"revised {'up' if now_value > then_value else 'down'} from {derive.number(then_value)}"
+    return before, f"{'above' if now_value > then_value else 'below'} the previous figure"
 
 
 def table(fresh: pd.DataFrame, subject_of, sources: pd.DataFrame) -> pd.DataFrame:
