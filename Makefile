@@ -37,6 +37,13 @@ scenarios: venv
 test: venv
 	$(BIN)/python -m pytest -n 2
 
+## test-fast: the development loop: validation, selection, derived values, charts (no kernels, no builds)
+FAST_TESTS = tests/test_validate.py tests/test_select.py tests/test_derive.py tests/test_statements.py \
+	tests/test_disagreement.py tests/test_charts.py tests/test_legibility.py tests/test_locator.py \
+	tests/test_as_of.py tests/test_project.py
+test-fast: venv
+	$(BIN)/python -m pytest -n 2 -q -m "not slow" $(FAST_TESTS)
+
 ## validate: check data/ against the schema
 validate: venv
 	$(BIN)/borderland validate
@@ -77,4 +84,4 @@ clean:
 	rm -rf $(VENV) $(LAB_VENV) .cache report/* figures/*
 	git checkout -- report/README.md figures/README.md
 
-.PHONY: help venv report scenarios test validate bench lint lab test-lab lock clean
+.PHONY: help venv report scenarios test test-fast validate bench lint lab test-lab lock clean
