@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import derive, select, statements
+from . import derive, listing, select, statements
 from .charts.base import pretty
 from .select import RANK
 
@@ -124,8 +124,7 @@ def _value_change(row: pd.Series, earlier: pd.Series) -> tuple[str, str]:
 def table(fresh: pd.DataFrame, subject_of, sources: pd.DataFrame) -> pd.DataFrame:
     """Rows for the chapter: when first published, what about, who said what, the change,
     and the documents."""
-    label = sources.set_index("source_id").apply(
-        lambda r: f"{r['publisher']} ({r['published'] or 'n.d.'})", axis=1)
+    label = listing.document_labels(sources)
     return pd.DataFrame({
         "First published": fresh["first_known"].dt.strftime("%Y-%m-%d").fillna("undated"),
         "About": [subject_of(r) for _, r in fresh.iterrows()],

@@ -32,6 +32,12 @@ def problem(value: str, latest_year: int = 2035) -> str | None:
     return None
 
 
+def reason(value: str, latest_year: int = 2035) -> str | None:
+    """`problem` without its "(rule: ...)" tag, for a parameter's message."""
+    found = problem(value, latest_year)
+    return re.sub(r" \(rule: [^)]*\)$", "", found) if found else None
+
+
 def shaped(value: str) -> bool:
     """True when `value` is written like a date (YYYY, YYYY-MM or YYYY-MM-DD), real or not."""
     return bool(_ISO.match(value))

@@ -14,10 +14,15 @@ from . import derive, statements
 from .charts.base import pretty
 
 
+def document_labels(sources: pd.DataFrame) -> pd.Series:
+    """source_id -> 'Publisher (date)'."""
+    return sources.set_index("source_id").apply(
+        lambda r: f"{r['publisher']} ({r['published'] or 'n.d.'})", axis=1)
+
+
 def _source(frame: pd.DataFrame, sources: pd.DataFrame) -> pd.Series:
     """'Publisher (date)' of the document read, with the outlet it relays."""
-    label = sources.set_index("source_id").apply(
-        lambda r: f"{r['publisher']} ({r['published'] or 'n.d.'})", axis=1)
+    label = document_labels(sources)
     read = frame["source_id"].map(label).fillna(frame["source_id"])
     relayed = frame["original_source_id"].map(label)
     return read.where(relayed.isna(), read + ", relaying " + relayed.fillna(""))

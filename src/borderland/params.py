@@ -7,7 +7,6 @@ or raises `ParameterError` naming every bad parameter, its value and what is all
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import PurePosixPath
@@ -117,7 +116,7 @@ def _check_one(name: str, value: Any, rule: Rule, tables) -> tuple[Any, str | No
         return None, None
     if rule.kind == "date" and isinstance(value, str) and dates.shaped(value) \
             and dates.problem(value, 2100):  # say why: no such day, or out of range
-        reason = re.sub(r" \(rule: [^)]*\)$", "", dates.problem(value, 2100))
+        reason = dates.reason(value, 2100)
         return None, f"parameter {name}: {reason}; allowed: {rule.describe()}"
     result = checkers[rule.kind]()
     if result is None:

@@ -65,7 +65,7 @@ def parse(text: str) -> list[str]:
 
 
 def _check_date(value: str, text: str) -> None:
-    problem = re.sub(r" \(rule: [^)]*\)$", "", dates.problem(value, 2100) or "") if value else "empty"
+    problem = dates.reason(value, 2100) if value else "empty"
     if problem:
         raise SweepError(f"--sweep {text!r}: {value!r} is not a date ({problem}); {ALLOWED}")
 
