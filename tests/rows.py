@@ -20,7 +20,7 @@ SOURCE = {"title": "Test document", "publisher": "Test Press", "published": "",
 EVENT = {"name": "Test event", "short_name": "Test event", "start_date": "2012-07-24", "date_precision": "day",
          "region": "gbao", "place": "Khorog", "event_type": "armed-clash",
          "summary": "A test event.", "source_id": "doc-a", "quote": "q"}
-CLAIM = {"event_id": "event-one", "outcome": "killed", "party": "all", "qualifier": "exact",
+CLAIM = {"event_id": "event-one", "outcome": "killed", "party": "all", "scope": "whole", "qualifier": "exact",
          "best": "10",
          "claimant": "Ministry", "claimant_type": "official", "reported_on": "2012-07-26",
          "reported_on_basis": "stated",

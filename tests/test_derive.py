@@ -159,6 +159,38 @@ def test_highest_credible_prefers_a_stated_toll_to_a_ceiling(tmp_path):
     assert top.loc["event-two", "value"] == 9  # only a ceiling: it stands, marked as one
 
 
+def test_compare_never_sets_a_day_incident_or_unit_against_a_whole_toll(tmp_path):
+    # Rasht 2010: the National Guard's own 7 (one unit) and a helicopter crash's 25 (one
+    # incident) against all forces' whole toll; Khorog day one against the final toll
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="7", party="security-forces", scope="subset"),
+        claim(11, best="25", party="security-forces", scope="incident", claimant="Outlet",
+              claimant_type="media"),
+        claim(12, best="1", party="civilians", scope="period"),
+        claim(13, best="30", party="civilians", claimant="Outlet", claimant_type="media"),
+        claim(14, best="20", party="civilians", scope="period", claimant="Outlet",
+              claimant_type="media"),
+        claim(15, best="12", party="civilians")])
+    rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
+    pairs = derive.compare(rows)
+    assert list(pairs["party"]) == ["civilians"]
+    top = pairs.iloc[0]
+    assert (top["official_claim"], top["other_claim"]) == ("c0015", "c0013")
+    assert (top["official_low"], top["other_low"]) == (12, 30)  # the day counts take no part
+
+
+def test_highest_credible_prefers_a_whole_toll_to_one_incident(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="25", scope="incident"),
+        claim(11, best="7"),
+        claim(12, event_id="event-two", best="3", scope="period")],
+        events=[{"event_id": "event-two", "start_date": "2013-01-01"}])
+    rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
+    top = derive.highest_credible(rows).set_index("event_id")
+    assert top.loc["event-one", "value"] == 7
+    assert top.loc["event-two", "value"] == 3  # only a partial count: it stands
+
+
 def test_a_passed_target_counts_as_a_delay_up_to_the_latest_known_day(tmp_path):
     steps = [milestone(10, date="2018", stated_on="2012", source_id="doc-2012"),
              milestone(11, milestone="other-step", date="2030", stated_on="2012",

@@ -27,6 +27,18 @@ def test_tolls_list_subjects_beyond_the_tolerance_naming_both_ends(tmp_path):
     assert found.attrs["source_ids"] == ["doc-b", "doc-late"]
 
 
+def test_a_first_days_or_one_incidents_count_is_not_a_dispute_with_the_whole_toll(tmp_path):
+    # the editor's trap: RFE/RL's 1 (one killing, day one) against ~40 for the whole operation
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="1", party="civilians", scope="incident", claimant="RFE/RL",
+              claimant_type="media"),
+        claim(11, best="3", party="civilians", scope="period"),
+        claim(12, best="40", party="civilians", claimant="ADC Memorial", claimant_type="ngo",
+              source_id="doc-b")], sources=[OTHER_DOC])
+    rows = statements.collapse(tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"])
+    assert disagreement.tolls(rows, {"event-one": "Test event"}).empty
+
+
 def test_a_claimants_running_tally_is_not_set_against_the_others(tmp_path):
     tables = dataset(tmp_path, claims=[
         claim(10, best="2", reported_on="2012-07-24"),

@@ -33,12 +33,12 @@ def test_overlapping_labels_are_caught():
     assert found == ["labels overlap: 'Khorog special operation' and 'Rasht operation'"]
 
 
-def test_type_below_seven_points_when_printed_is_caught():
+def test_type_below_eight_points_when_printed_is_caught():
     fig, ax = figure()
     ax.text(0.1, 0.9, "tiny note", fontsize=5)
     found = legibility.problems(fig)
     assert len(found) == 1 and found[0].startswith("type ") and \
-        found[0].endswith("pt when printed (at least 7 pt): 'tiny note'")
+        found[0].endswith("pt when printed (at least 8 pt): 'tiny note'")
 
 
 def test_a_figure_wider_than_the_page_has_its_type_scaled_down():

@@ -67,6 +67,8 @@ CELL_CASES = [
     ("casualty_claims", {}, "best", "12.5", "rule: count"),
     ("casualty_claims", {}, "best", "a dozen", "rule: count"),
     ("casualty_claims", {}, "party", "soldiers", "rule: enum"),
+    ("casualty_claims", {}, "scope", "first-day", "rule: enum"),
+    ("casualty_claims", {}, "scope", "", "rule: required"),
     ("casualty_claims", {}, "outcome", "Killed", "rule: enum"),
     ("casualty_claims", {}, "event_id", "khorog-2099-01", "rule: foreign-key"),
     ("casualty_claims", {}, "source_id", "no-such-source", "rule: foreign-key"),

@@ -46,6 +46,18 @@ def stated(row) -> str:
     return f"{SIGN[row['qualifier']]}{value}"
 
 
+def like_for_like(claims: pd.DataFrame, min_reliability: str = "medium") -> pd.DataFrame:
+    """The claims a comparison may set side by side: rated at least `min_reliability`,
+    stating a figure (not a ceiling such as "up to 40" or "fewer than 50"), for a stated
+    side (not `unspecified`) and over the whole episode (`scope` whole: no first day's,
+    single incident's or one unit's count against a whole toll)."""
+    keep = ((claims["reliability"].map(RANK) >= RANK[min_reliability])
+            & ~claims["qualifier"].isin(CEILINGS) & (claims["party"] != "unspecified"))
+    if "scope" in claims:
+        keep &= claims["scope"] == "whole"
+    return claims[keep]
+
+
 def compare(claims: pd.DataFrame, estimate: str = "best",
             by: tuple[str, ...] = ("event_id", "outcome", "party", "country"),
             min_reliability: str = "medium") -> pd.DataFrame:
@@ -53,11 +65,9 @@ def compare(claims: pd.DataFrame, estimate: str = "best",
 
     Pass statements (`statements.collapse`), so that a figure relayed many times counts
     once. Groups keep apart the event, outcome, party and whose people (`country`) a
-    figure counts, so one country's toll never meets a two-country total. Statements
-    rated below `min_reliability` (a rumour relayed by a newsletter) take no part.
-    Ceilings ("up to 40", "fewer than 50") take no part either: they bound a toll, they
-    do not state one; nor do tolls whose side is not stated (`unspecified`), which cannot
-    be matched to anything like for like.
+    figure counts, so one country's toll never meets a two-country total. Only the
+    `like_for_like` claims take part: no rumour rated below `min_reliability`, no ceiling,
+    no toll of an unstated side, no count of one day, incident or unit.
     Only groups with both kinds of claimant; per side its lowest and highest figure
     (`official_low`/`official`, `other_low`/`other`), its number of statements and the
     statement giving the highest; `ratio` = highest non-official / highest official
@@ -65,8 +75,7 @@ def compare(claims: pd.DataFrame, estimate: str = "best",
     """
     columns = [*by, "official_low", "official", "other_low", "other", "official_n",
                "other_n", "official_claim", "other_claim", "ratio"]
-    frame = claims[(claims["reliability"].map(RANK) >= RANK[min_reliability])
-                   & ~claims["qualifier"].isin(CEILINGS) & (claims["party"] != "unspecified")]
+    frame = like_for_like(claims, min_reliability)
     if frame.empty:
         return pd.DataFrame(columns=columns)
     frame = frame.assign(value=figure(frame, estimate)).dropna(subset=["value"])
@@ -93,7 +102,8 @@ def highest_credible(claims: pd.DataFrame, estimate: str = "best",
 
     "Best-rated" = the highest reliability any of the event's claims has, so an event
     known only from low-rated claims still gets a figure, marked by its `reliability`.
-    A ceiling ("up to 51") is used only for an event with no other figure.
+    A ceiling ("up to 51") is used only for an event with no other figure, and a count of
+    one day, incident or unit (`scope`) only for an event with no whole-episode toll.
     """
     columns = ["event_id", "value", "reliability", "claim_id"]
     frame = claims[claims["outcome"] == outcome]
@@ -102,11 +112,17 @@ def highest_credible(claims: pd.DataFrame, estimate: str = "best",
     rank = {"low": 0, "medium": 1, "high": 2}
     frame = frame.assign(value=figure(frame, estimate), rank=frame["reliability"].map(rank))
     frame = frame.dropna(subset=["value"])
-    stated = ~frame["qualifier"].isin(CEILINGS)
-    frame = frame[stated | ~stated.groupby(frame["event_id"]).transform("any")]
+    frame = _prefer(frame, ~frame["qualifier"].isin(CEILINGS))
+    if "scope" in frame:
+        frame = _prefer(frame, frame["scope"] == "whole")
     top = frame[frame["rank"] == frame.groupby("event_id")["rank"].transform("max")]
     top = top.sort_values(["event_id", "value", "claim_id"], ascending=[True, False, True])
     return top.drop_duplicates("event_id")[columns].reset_index(drop=True)
+
+
+def _prefer(frame: pd.DataFrame, usable: pd.Series) -> pd.DataFrame:
+    """The `usable` rows of each event; all its rows where none is usable."""
+    return frame[usable | ~usable.groupby(frame["event_id"]).transform("any")]
 
 
 STEP_KINDS = ("construction-start", "commissioning", "completion")

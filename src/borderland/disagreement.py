@@ -67,13 +67,15 @@ def _docs(row) -> tuple[str, ...]:
 def tolls(claims: pd.DataFrame, names: dict[str, str], *, tolerance: float = 1.5,
           min_reliability: str = "medium") -> pd.DataFrame:
     """Casualty subjects on which claimants' highest figures differ by more than
-    `tolerance` times (a claimant's earlier, lower running tally is not set against
-    others)."""
+    `tolerance` times: only `derive.like_for_like` statements (whole-episode tolls of a
+    stated side, no ceilings), and a claimant's earlier, lower running tally is not set
+    against others."""
     def label(key):
         event, outcome, party, country = key
         whose = f", {country} citizens" if isinstance(country, str) else ""
         return f"{names.get(event, event)}: {outcome}, {party.replace('-', ' ')}{whose}"
-    return _spread(claims, ["event_id", "outcome", "party", "country"], label, tolerance,
+    return _spread(derive.like_for_like(claims, min_reliability),
+                   ["event_id", "outcome", "party", "country"], label, tolerance,
                    "reported_on", min_reliability, per_claimant=True)
 
 

@@ -162,6 +162,8 @@ EVENTS = Table(
     date_columns=("start_date", "end_date"),
 )
 
+SCOPES = ("whole", "period", "incident", "subset")
+
 CASUALTY_CLAIMS = Table(
     "casualty_claims", "claim_id",
     (
@@ -173,6 +175,12 @@ CASUALTY_CLAIMS = Table(
         Column("party", "enum", True, ("security-forces", "armed-group", "civilians",
                                         "foreign-nationals", "all", "unspecified")),
         Column("country", "enum", False, COUNTRIES, description="whose people are counted"),
+        Column("scope", "enum", True, SCOPES,
+               description="what stretch of the episode the figure counts: whole (the whole "
+                           "episode's toll for that side, as known when stated), period (part "
+                           "of its time: the first day, one week), incident (one clash, place or "
+                           "attack within it), subset (part of the side: one unit, only those in "
+                           "hospital)"),
         *_claim_tail(),
         Column("part_of", "id", pattern=r"^c\d{4}$", references="casualty_claims.claim_id"),
         *_provenance(),

@@ -417,7 +417,7 @@ def _via_chain(frame: pd.DataFrame, label: str) -> list[Problem]:
 # Fields on which every row of one statement must agree (the same claimant's same figure).
 STATEMENT_FIELDS = {
     "casualty_claims": ("claimant", "claimant_type", "event_id", "outcome", "party", "country",
-                        "low", "best", "high", "qualifier"),
+                        "scope", "low", "best", "high", "qualifier"),
     "deployments": ("claimant", "claimant_type", "force", "measure", "event_id", "unit",
                     "status", "date", "low", "best", "high", "qualifier"),
     "milestones": ("claimant_type", "track", "subject", "milestone", "kind", "status", "date",
@@ -425,8 +425,8 @@ STATEMENT_FIELDS = {
 }
 # What makes two rows of one document the same figure of the same subject.
 DUPLICATE_FIELDS = {
-    "casualty_claims": ("source_id", "event_id", "outcome", "party", "country", "low", "best",
-                        "high"),
+    "casualty_claims": ("source_id", "event_id", "outcome", "party", "country", "scope", "low",
+                        "best", "high"),
     "deployments": ("source_id", "force", "measure", "unit", "status", "date", "low", "best",
                     "high"),
     "milestones": ("source_id", "subject", "milestone", "status", "date", "value_low", "value",

@@ -27,10 +27,11 @@ WIDTH = 6.9  # inches: A4 text width
 OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73",
              "vermillion": "#D55E00", "purple": "#CC79A7", "sky": "#56B4E9",
              "black": "#000000", "grey": "#999999", "yellow": "#F0E442"}
+ANONYMOUS_BROWN = "#8C510A"  # not grey: grey and paleness mean low reliability or a span
 CLAIMANT_COLORS = {"official": OKABE_ITO["blue"], "media": OKABE_ITO["orange"],
                    "ngo": OKABE_ITO["green"], "intergovernmental": OKABE_ITO["sky"],
                    "local": OKABE_ITO["purple"], "academic": OKABE_ITO["black"],
-                   "opposition": OKABE_ITO["vermillion"], "anonymous": OKABE_ITO["grey"]}
+                   "opposition": OKABE_ITO["vermillion"], "anonymous": ANONYMOUS_BROWN}
 STATUS_COLORS = {"actual": OKABE_ITO["blue"], "planned": OKABE_ITO["vermillion"]}
 LOW_ALPHA = 0.45  # rows rated low reliability are drawn paler
 ARROW_PT = 16  # length of the open-ended arrows, in points
@@ -54,7 +55,18 @@ ACRONYMS = {"gbao": "GBAO", "csto": "CSTO", "cis": "CIS", "crrf": "CRRF", "eeu":
             "crdf": "CRDF", "corf": "CORF", "mlrs": "MLRS", "s300": "S-300", "pk": "PK",
             "aiib": "AIIB", "edb": "EDB", "rap": "RAP", "ta": "TA", "pla": "PLA", "iaf": "IAF",
             "iom": "IOM", "bomca": "BOMCA", "omon": "OMON", "mvd": "MVD", "gknb": "GKNB",
+            "ebrd": "EBRD", "eib": "EIB", "fdi": "FDI", "gdp": "GDP", "hvdc": "HVDC", "ues": "UES",
+            "ojsc": "OJSC", "epc": "EPC", "mou": "MoU", "usaid": "USAID", "rao": "RAO",
             "ukraine": "Ukraine", "india": "India", "china": "China", "russia": "Russia"}
+# Proper nouns a slug writes in lower case: countries, places, peoples, names.
+ACRONYMS.update({w: w.capitalize() for w in (
+    "afghan", "afghanistan", "armenia", "ayni", "batken", "chinese", "dushanbe", "duma",
+    "ishkashim", "kazakhstan", "khorog", "kulob", "kyrgyz", "kyrgyzstan", "moscow", "murghab",
+    "okno", "pakistan", "pamir", "rasht", "rogun", "romit", "sochi", "soviet", "tajik",
+    "tajiks", "tajikistan", "taliban", "turkmen", "uzbek", "uzbekistan", "iran", "iranian",
+    "indian", "russian", "sambuli", "uragan", "vakhon", "rahmon", "nazarov", "patrushev",
+    "mirziyoyev", "abdullo", "ziyoev", "lohur", "shahritus", "shaymak", "ribhoz", "ayvoj",
+    "andritz", "rosatom", "rubezh", "poisk", "bratstvo", "xi")})
 
 
 def pretty(slug, capital: bool = False) -> str:
@@ -211,7 +223,7 @@ def value_label(ax, pos: float, row, color: str = "#333333", alpha: float = 1.0)
         anchor = next(float(row[c]) for c in ("high", "best", "low") if not pd.isna(row[c]))
         gap = 5
     ax.annotate(derive.stated(row), xy=(anchor, pos), xytext=(gap, 0), textcoords="offset points",
-                va="center", ha="left", fontsize=7, color=color, alpha=alpha)
+                va="center", ha="left", fontsize=8, color=color, alpha=alpha)
 
 
 def arrow_marker(angle: float) -> MplPath:

@@ -57,16 +57,16 @@ def official_vs_other(claims: pd.DataFrame, events: pd.DataFrame, *, estimate: s
             ax.annotate(derive.stated(by_id.loc[claim]), (row[side], y),
                         xytext=(3, 5) if at_axis else (offset, 0), textcoords="offset points",
                         ha="left" if at_axis else ha, va="bottom" if at_axis else "center",
-                        fontsize=7, color="#333333")
+                        fontsize=8, color="#333333")
         ratio = "official: 0" if pd.isna(row["ratio"]) else f"×{row['ratio']:.1f}"
         ax.annotate(ratio, (1.0, y), xycoords=("axes fraction", "data"), xytext=(4, 0),
-                    textcoords="offset points", ha="left", va="center", fontsize=7.5,
+                    textcoords="offset points", ha="left", va="center", fontsize=8,
                     fontweight="bold")
         whose = f" ({row['country']})" if isinstance(row.get("country"), str) else ""
         labels.append(f"{names.get(row['event_id'], row['event_id'])} · "
                       f"{pretty(row['party'])}{whose}")
     ax.annotate("ratio", (1.0, 0.5), xycoords=("axes fraction", "data"), xytext=(4, 2),
-                textcoords="offset points", ha="left", va="bottom", fontsize=7, color="#555555")
+                textcoords="offset points", ha="left", va="bottom", fontsize=8, color="#555555")
     values = list(pairs["official"]) + list(pairs["other"])
     count_axis(ax.xaxis, values)
     top = max(values)  # room on the right for the top value's label, before the ratios

@@ -107,7 +107,7 @@ def _panel(ax, rows: pd.DataFrame, party: str) -> None:
         pad = max((high - low) * 0.35, high * 0.25, 1)
         ax.set_ylim(max(low - pad, 0) if low > 0 else -0.5, high + pad)
     ax.set_ylabel(pretty(party, capital=True)
-                  + ("\n(log scale)" if ax.get_yscale() == "symlog" else ""), fontsize=7.5)
+                  + ("\n(log scale)" if ax.get_yscale() == "symlog" else ""), fontsize=8)
     ax.grid(axis="x", visible=True)
     ax.grid(axis="y", visible=True)
 

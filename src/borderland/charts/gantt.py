@@ -122,7 +122,7 @@ def _step_row(ax, rows: pd.DataFrame, step: pd.Series, y: float) -> None:
                 f"+{step['slip_years']:g} y, target passed" if step["overdue"] else
                 f"+{step['slip_years']:g} y so far")
     ax.annotate(text, (1.0, y), xycoords=("axes fraction", "data"), xytext=(3, 0),
-                textcoords="offset points", fontsize=7, va="center", fontweight="bold")
+                textcoords="offset points", fontsize=8, va="center", fontweight="bold")
 
 
 def _gantt_title(table: pd.DataFrame, subject: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import derive, select
-from ..select import RANK
 from .base import CLAIMANT_COLORS, Chart, count_axis, new_figure, pretty, set_title, styled
 
 OTHER_COLOR = "#4d4d4d"
@@ -26,7 +25,7 @@ def checkpoints(start: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, pd.T
     return points + [(f"{last:%Y-%m-%d}", last)]
 
 
-def scope(claims: pd.DataFrame) -> tuple[str, str] | None:
+def compared_side(claims: pd.DataFrame) -> tuple[str, str] | None:
     """The (party, country) of an episode's death tolls that both officials and others
     counted most often (most statements on the rarer side, then in all), or None."""
     frame = claims.assign(country=claims["country"].fillna(""),
@@ -45,13 +44,14 @@ def as_known(claims: pd.DataFrame, event: pd.Series, last: pd.Timestamp,
     """Per checkpoint: the official highest and the others' lowest and highest death toll
     known then for the episode's scope, and how many statements the record held.
 
-    `claims`: statements (collapsed) of the selection; rated below medium are left out.
+    `claims`: statements (collapsed) of the selection; only `derive.like_for_like` ones
+    count (rated medium or better, whole-episode tolls of a stated side, no ceilings).
     Empty when officials and others never both counted the same scope.
     """
-    frame = claims[(claims["event_id"] == event["event_id"]) & (claims["outcome"] == "killed")
-                   & (claims["reliability"].map(RANK) >= RANK["medium"])]
+    frame = derive.like_for_like(claims[(claims["event_id"] == event["event_id"])
+                                        & (claims["outcome"] == "killed")])
     frame = frame.assign(value=derive.figure(frame, estimate)).dropna(subset=["value"])
-    key = scope(frame) if not frame.empty else None
+    key = compared_side(frame) if not frame.empty else None
     columns = ["event_id", "party", "country", "checkpoint", "date", "official_high",
                "other_low", "other_high", "statements", "claim_ids"]
     if key is None:
@@ -70,11 +70,12 @@ def as_known(claims: pd.DataFrame, event: pd.Series, last: pd.Timestamp,
 
 
 def major_episodes(claims: pd.DataFrame, events: pd.DataFrame, n: int = 4) -> list[str]:
-    """The `n` episodes with the most death-toll statements rated medium or better whose
-    officials and others counted the same scope, most first."""
-    rated = claims[(claims["outcome"] == "killed") & (claims["reliability"].map(RANK) >= 1)]
+    """The `n` episodes with the most like-for-like death-toll statements
+    (`derive.like_for_like`) whose officials and others counted the same side, most first."""
+    rated = derive.like_for_like(claims[claims["outcome"] == "killed"])
     counts = rated.groupby("event_id").size().sort_values(ascending=False, kind="stable")
-    chosen = [e for e in counts.index if e in events.index and scope(rated[rated["event_id"] == e])]
+    chosen = [e for e in counts.index
+              if e in events.index and compared_side(rated[rated["event_id"] == e])]
     return chosen[:n]
 
 
@@ -122,7 +123,7 @@ def _panel(ax, table: pd.DataFrame, event: pd.Series) -> None:
         ax.set_ylim(0, top * 1.3 + 1)
     else:
         ax.set_ylim(0, top * 4)
-    ax.set_xticks(x, list(table["checkpoint"]), fontsize=7)
+    ax.set_xticks(x, list(table["checkpoint"]), fontsize=8)
     ax.set_xlim(-0.5, len(x) - 0.5)
     where = f" ({table['country'].iloc[0]})" if table["country"].iloc[0] else ""
     ax.set_title(f"{event['short_name']}: {pretty(table['party'].iloc[0])}{where} killed"
@@ -130,7 +131,7 @@ def _panel(ax, table: pd.DataFrame, event: pd.Series) -> None:
                  fontsize=8, loc="left")
     ax.grid(axis="x", visible=False)
     if ax.get_subplotspec().is_first_row():
-        ax.legend(loc="upper left", fontsize=7, frameon=False, ncols=2)
+        ax.legend(loc="upper left", fontsize=8, frameon=False, ncols=2)
 
 
 def _week(table: pd.DataFrame) -> pd.Series:

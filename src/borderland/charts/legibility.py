@@ -15,7 +15,7 @@ from matplotlib.text import Annotation, Text
 
 PRINT_WIDTH_IN = 7.0  # A4 (210 mm) less the report's 16 mm margins: every figure's width
 PAGE_HEIGHT_IN = 9.8  # A4 (297 mm) less margins, caption and source line
-MIN_PT = 7.0
+MIN_PT = 8.0
 MAX_ROWS = 40  # labelled rows a reader can follow in one panel
 OVERLAP_PX = 1.0  # texts whose boxes share more than this (both ways, at 100 dpi) collide
 

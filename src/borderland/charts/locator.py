@@ -31,7 +31,7 @@ VIEW = (66.4, 36.4, 75.5, 41.3)  # west, south, east, north (degrees)
 AREA_PT2 = 8.0  # circle area (points²) per person killed
 RING_PT2 = 36.0  # area of the hollow ring drawn where no toll is known
 KEY_TOLLS = (1, 10, 50)
-LABEL_PT = 7.0
+LABEL_PT = 8.0
 PLACE_COLUMNS = ["place_id", "name", "kind", "lat", "lon", "precision", "source", "note"]
 EVENT_PLACE_COLUMNS = ["event_id", "place_id", "note"]
 PROVINCE_LABELS = {"TJ.BK": "GBAO", "TJ.KL": "Khatlon", "TJ.LE": "Sughd",
@@ -381,9 +381,9 @@ def locator_map(events: pd.DataFrame, tolls=None, places: pd.DataFrame | None = 
     ax.yaxis.set_major_locator(ticker.MultipleLocator(1))
     ax.xaxis.set_major_formatter(_degrees("x"))
     ax.yaxis.set_major_formatter(_degrees("y"))
-    ax.tick_params(labelsize=7)
-    ax.set_xlabel("Longitude", fontsize=7)
-    ax.set_ylabel("Latitude", fontsize=7)
+    ax.tick_params(labelsize=8)
+    ax.set_xlabel("Longitude", fontsize=8)
+    ax.set_ylabel("Latitude", fontsize=8)
     ax.grid(True, color="#dddddd", lw=0.4, zorder=0)
 
     for feature in countries:
@@ -420,12 +420,12 @@ def locator_map(events: pd.DataFrame, tolls=None, places: pd.DataFrame | None = 
     for name in COUNTRY_LABELS:
         if name in by_name:
             xy = _anchor(by_name[name]["polygons"])
-            placer.place(name.upper(), xy, 0, fontsize=7.5, color="#222222" if
+            placer.place(name.upper(), xy, 0, fontsize=8, color="#222222" if
                          name == "Tajikistan" else "#666666", fontweight="bold", zorder=6)
     for feature in provinces:
         text = PROVINCE_LABELS.get(feature["properties"].get("hasc"))
         if text:
-            placer.place(text, _anchor(feature["polygons"]), 0, fontsize=7,
+            placer.place(text, _anchor(feature["polygons"]), 0, fontsize=8,
                          color="#555555", style="italic", zorder=6, linespacing=1.0)
 
     fig.text(0, 1 - 0.08 / height, textwrap.fill(title, 88), fontsize=9.5, fontweight="bold",

@@ -24,9 +24,9 @@ OUTCOMES = TABLES["casualty_claims"].column("outcome").allowed
 PARTIES = TABLES["casualty_claims"].column("party").allowed
 
 
-ROW_IN = 0.135  # inches per row
-LINE_ROWS = 1.0  # rows each further line of a wrapped label takes (7 pt type)
-LABEL_CHARS = 60  # a row label wraps beyond this many characters
+ROW_IN = 0.15  # inches per row
+LINE_ROWS = 1.0  # rows each further line of a wrapped label takes (8 pt type)
+LABEL_CHARS = 54  # a row label wraps beyond this many characters
 PANEL_ROWS = 42.0  # rows (of ROW_IN, with group headings) one chart holds: a page at most
 REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability"]
 
@@ -84,6 +84,19 @@ def _group_label(key: tuple, limit: int = 90) -> str:
     return wrap(pretty(" · ".join(pretty(v) for v in key), capital=True), limit)
 
 
+HEADING_CHARS = 50  # a group heading inside the plot wraps beyond this many characters
+
+
+def _heading(key: tuple) -> str:
+    """A group's heading as drawn above its rows."""
+    return _group_label(key, HEADING_CHARS)
+
+
+def _group_rows(key: tuple, labels: list[str]) -> float:
+    """Rows (of ROW_IN) a group takes: its heading's lines, its rows and a gap."""
+    return _row_height(_heading(key)) + sum(_row_height(label) for label in labels) + 0.4
+
+
 def _split_by_country(frame: pd.DataFrame, by: tuple[str, ...]) -> bool:
     """True when one group holds claims about people of different countries."""
     if "country" not in frame:
@@ -104,8 +117,8 @@ def panels(frame: pd.DataFrame, *, by: tuple[str, ...] = ("outcome", "party"),
     (at most `rows` rows each, headings included); one part when it all fits."""
     grouped, by = _grouping(frame, by)
     parts, current, used = [], [], 0.0
-    for _, group in _groups(grouped, by, order):
-        size = sum(_row_height(_row_label(m)) for _, m in repeats(group)) + 1.4
+    for key, group in _groups(grouped, by, order):
+        size = _group_rows(key, [_row_label(m) for _, m in repeats(group)])
         if current and used + size > rows:
             parts.append(current)
             current, used = [], 0.0
@@ -143,7 +156,7 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
     frame, by = _grouping(frame, by)
     groups = [(key, [(row, members, _row_label(members)) for row, members in repeats(group)])
               for key, group in _groups(frame, by, order)]
-    height = sum(sum(_row_height(label) for *_, label in lines) + 1.4 for _, lines in groups)
+    height = sum(_group_rows(key, [label for *_, label in lines]) for key, lines in groups)
     fig, ax = new_figure(1.5 + ROW_IN * height)
     _draw_rows(ax, groups, height)
     values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
@@ -167,10 +180,12 @@ def _draw_rows(ax, groups: list, height: float) -> None:
     ticks, labels = [], []
     pos = 0.0
     for key, lines in groups:
-        ax.annotate(_group_label(key), (0, pos), xycoords=("axes fraction", "data"),
-                    xytext=(3, 0), textcoords="offset points", fontsize=7.5,
+        heading = _heading(key)
+        extra = _row_height(heading) - 1
+        ax.annotate(heading, (0, pos - extra / 2), xycoords=("axes fraction", "data"),
+                    xytext=(3, 0), textcoords="offset points", fontsize=8,
                     fontweight="bold", va="center", ha="left")
-        pos -= 1
+        pos -= 1 + extra
         for row, _, label in lines:
             color = CLAIMANT_COLORS[row["claimant_type"]]
             alpha = LOW_ALPHA if row["reliability"] == "low" else 1.0
@@ -184,7 +199,7 @@ def _draw_rows(ax, groups: list, height: float) -> None:
         pos -= 0.4
     ax.set_ylim(-height + 0.6, 0.8)
     ax.set_yticks(ticks, labels)
-    ax.tick_params(axis="y", length=0, labelsize=7)
+    ax.tick_params(axis="y", length=0, labelsize=8)
     for tick in ax.get_yticklabels():
         if tick.get_text().endswith("NEW"):
             tick.set_fontweight("bold")
@@ -195,36 +210,46 @@ COUNTRY_NAMES = {"TJ": "Tajik", "KG": "Kyrgyz", "AF": "Afghan", "RU": "Russian",
                  "UZ": "Uzbek", "CN": "Chinese"}
 
 
+PARTY_WORDS = {"security-forces": "security forces", "armed-group": "armed fighters",
+               "civilians": "civilians", "foreign-nationals": "foreigners"}
+
+
+def _side_text(low: float, top: pd.Series) -> str:
+    """One side's figures as stated: '7', or '4 to ≥34' (lowest to highest)."""
+    high = derive.stated(top)
+    return high if float(low) == float(derive.figure(top.to_frame().T).iloc[0]) \
+        else f"{derive.number(low)} to {high}"
+
+
 def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
-    """A finding: how far official and other statements of the same scope lie apart, else
-    how far the statements run (computed from the rows drawn)."""
+    """A finding: what officials and others said of the same side's whole-episode toll
+    (`derive.compare`), and how far every death toll drawn runs; else how far the
+    statements run (computed from the rows drawn)."""
     people = frame["claimant"].nunique()
     who = f"{_statement_count(frame)} from {people} claimant{'s' * (people > 1)}"
     killed = frame[frame["outcome"] == "killed"] if "outcome" in frame else frame
     if killed.empty:
         return f"{subject}: {who}"
-    if "outcome" in frame and "claimant_type" in frame:
-        pairs = derive.compare(killed)
-        if not pairs.empty:
-            # the most contested comparison: most statements on both sides, then widest
-            pairs = pairs.assign(_n=pairs["official_n"] + pairs["other_n"],
-                                 _gap=pairs["other"] - pairs["official"])
-            top = pairs.sort_values(["_n", "_gap"], ascending=False).iloc[0]
-            nation = (COUNTRY_NAMES.get(top["country"], top["country"]) + " "
-                      if isinstance(top["country"], str) else "")
-            group = {"security-forces": "security forces", "armed-group": "armed fighters",
-                     "civilians": "civilians", "foreign-nationals": "foreigners"}.get(top["party"])
-            party = f" among {nation}{group}" if group else (f" on the {nation}side" if nation else "")
-            if top["other"] > top["official"]:
-                return (f"{subject}: rated official statements put the dead{party} at "
-                        f"{derive.number(top['official'])} at most, other rated claimants at up "
-                        f"to {derive.number(top['other'])} ({who})")
-            highest = max(float(v) for v in killed[["low", "best", "high"]].stack().dropna())
-            beyond = (f"; lower-rated, open-ended or other-scope figures reach "
-                      f"{derive.number(highest)}" if highest > top["official"] else "")
-            return (f"{subject}: no other rated claimant went above the official count of the "
-                    f"dead{party}, {derive.number(top['official'])}{beyond} ({who})")
-    values = pd.concat([killed[c] for c in ("low", "best", "high")]).dropna()
+    values = pd.concat([killed[c] for c in ("low", "best", "high")]).dropna().astype(float)
+    pairs = derive.compare(killed) if {"outcome", "claimant_type"} <= set(frame) else None
+    if pairs is not None and not pairs.empty:
+        # the most contested comparison: most statements on both sides, then widest
+        pairs = pairs.assign(_n=pairs["official_n"] + pairs["other_n"],
+                             _gap=pairs["other"] - pairs["official"])
+        top = pairs.sort_values(["_n", "_gap"], ascending=False).iloc[0]
+        by_id = killed.set_index("claim_id")
+        nation = (COUNTRY_NAMES.get(top["country"], top["country"]) + " "
+                  if isinstance(top["country"], str) else "")
+        group = PARTY_WORDS.get(top["party"])
+        party = f"among {nation}{group}" if group else f"on the {nation}side" if nation else \
+            "of all sides"
+        official = _side_text(top["official_low"], by_id.loc[top["official_claim"]])
+        other = _side_text(top["other_low"], by_id.loc[top["other_claim"]])
+        drawn = (f"; all death tolls drawn, lower-rated and partial counts included, run from "
+                 f"{derive.number(values.min())} to {derive.number(values.max())}"
+                 if values.min() < top["official_low"] or values.max() > top["other"] else "")
+        return (f"{subject}: officials put the whole toll {party} at {official}, others at "
+                f"{other}{drawn} ({who})")
     what = "death tolls" if "outcome" in frame else "figures"
     if values.min() == values.max():
         single = "person" if noun == "people" and values.min() == 1 else noun
@@ -290,7 +315,7 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
         count = sum(len(m) for _, m in lines)
         ax.annotate(f"{count} claim{'s' if count > 1 else ''}: {_span_text(lines)}", (1.0, pos),
                     xycoords=("axes fraction", "data"), xytext=(4, 0),
-                    textcoords="offset points", fontsize=7, va="center")
+                    textcoords="offset points", fontsize=8, va="center")
         ticks.append(pos)
         labels.append(_group_label(key, 52))
     values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
@@ -298,7 +323,7 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     ax.set_xlim(left=0, right=float(values.max()) * (3.2 if ax.get_xscale() == "symlog" else 1.35))
     ax.set_yticks(ticks, labels)
     ax.set_ylim(-len(groups) + 0.4, 0.6)
-    ax.tick_params(axis="y", length=0, labelsize=7)
+    ax.tick_params(axis="y", length=0, labelsize=8)
     ax.grid(axis="y", visible=False)
     ax.set_xlabel(f"Number of {noun} stated by each claim"
                   + (" (log scale)" if ax.get_xscale() == "symlog" else ""))
@@ -309,7 +334,7 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     if ratios:
         _, key, lines = max(ratios, key=lambda r: r[0])
         title = (f"{subject}: claims disagree in {len(ratios)} of {len(groups)} groups, most "
-                 f"widely on {_group_label(key).replace(chr(10), ' ').lower()} "
+                 f"widely on {_group_label(key).replace(chr(10), ' ')} "
                  f"({_span_text(lines)})")
     set_title(fig, title)
     caption = ("One row per group; each mark is one figure as claimed (the same figure "

@@ -105,8 +105,8 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
     left, right = ax.get_xlim()
     ax.set_xlim(left - 200, right + 200)
     ax.grid(axis="y")
-    ax.set_ylabel(pretty(unit, capital=True), fontsize=7.5)
-    ax.set_xlabel("Date the figure describes", fontsize=7.5)
+    ax.set_ylabel(pretty(unit, capital=True), fontsize=8)
+    ax.set_xlabel("Date the figure describes", fontsize=8)
     name = pretty(force, capital=True)
     ax.set_title(wrap(name, 40), fontsize=8)
     actual = rows[rows["status"] == "actual"]

@@ -18,11 +18,11 @@ from .. import derive, select
 from .base import OKABE_ITO, WIDTH, Chart, new_figure, pretty, styled, wrap
 
 ROW_IN = 0.155  # height of one row of a lane, inches
-MIN_ROW_IN = 0.13  # rows shrink to this (7 pt labels still clear) so the figure fits a page
+MIN_ROW_IN = 0.13  # rows shrink to this (8 pt labels still clear) so the figure fits a page
 FIT_IN = 9.6  # printed height the lanes are fitted into
 LEFT_IN = 1.25  # label column
 RIGHT_IN = 0.2  # room for the last year's tick label
-LABEL_PT = 7.0
+LABEL_PT = 8.0
 TRACK_COLORS = {"violence": OKABE_ITO["vermillion"], "deployments": OKABE_ITO["purple"],
                 "basing": OKABE_ITO["blue"], "energy": OKABE_ITO["green"],
                 "security": OKABE_ITO["orange"], "context": OKABE_ITO["grey"]}
@@ -157,7 +157,7 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
     ax.xaxis.set_major_locator(mdates.YearLocator(5 if span_years > 25 else 2 if span_years > 8
                                                   else 1))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax.set_xlabel("Year (date of the step, or of what a figure describes)", fontsize=7.5)
+    ax.set_xlabel("Year (date of the step, or of what a figure describes)", fontsize=8)
     ax.set_yticks([centres[k] - 0.5 + max(counts.get(k, 1), 1) / 2 for k, _ in lanes],
                   [label for _, label in lanes])
     ax.tick_params(axis="y", length=0)
@@ -182,7 +182,7 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
         ax.axvline(at, color="#000000", lw=0.9, ls=(0, (4, 2)), zorder=4)
         near_end = (x1 - at) / (x1 - x0) * width_in < 1.0
         ax.annotate(f"as of {as_of}", xy=(at, 0), xytext=(-3 if near_end else 3, 2),
-                    textcoords="offset points", fontsize=7, ha="right" if near_end else "left",
+                    textcoords="offset points", fontsize=8, ha="right" if near_end else "left",
                     va="bottom", annotation_clip=False)
     fig.text(0, 1 - 0.08 / height, textwrap.fill(title, 88), fontsize=9.5, fontweight="bold",
              va="top")
@@ -231,9 +231,12 @@ def _limits(items: list[Item], floor: pd.Timestamp | None = None,
 
 
 def _step_label(row) -> str:
-    """'Lease extension (2013)'; no year when the step's name has it; '– plan' if planned."""
+    """'Lease extension (2013)', 'Lease term (1993–2042)' for a span; no year when the
+    step's name has it; '– plan' if planned."""
     name = pretty(row["milestone"], capital=True)
     year = row["date"][:4]
+    if row.get("_span") and str(row["end_date"])[:4] != year:
+        year += f"–{str(row['end_date'])[:4]}"
     text = name if year in name else f"{name} ({year})"
     return text + (" – plan" if row["status"] == "planned" else "")
 
@@ -254,12 +257,15 @@ PRECISION_RANK = {"day": 0, "month": 1, "year": 2}
 
 
 def one_per_step(milestones: pd.DataFrame) -> pd.DataFrame:
-    """One row per (subject, step, status, span or not): the most precise date, then the
-    earliest; a step several documents report is drawn once."""
+    """One row per (subject, step, status): a row giving the step's span first, then the
+    most precise date, then the earliest; a step several documents report is drawn once.
+    A figure over a period (detentions 1992-2005) is a dot at its start, not a span."""
     frame = milestones.assign(_rank=milestones["date_precision"].map(PRECISION_RANK),
-                              _span=milestones["end_date"].notna())
-    frame = frame.sort_values(["_rank", "date_from", "milestone_id"], kind="stable")
-    keys = ["subject", "milestone", "status", "_span"]
+                              _span=milestones["end_date"].notna()
+                              & (milestones["kind"] != "figure"))
+    frame = frame.sort_values(["_span", "_rank", "date_from", "milestone_id"],
+                              ascending=[False, True, True, True], kind="stable")
+    keys = ["subject", "milestone", "status"]
     first = frame.drop_duplicates(keys)
     sources = frame.groupby(keys)["source_id"].agg(lambda s: set(s))
     return first.assign(_sources=[sources.loc[tuple(r)] for r in first[keys].itertuples(
@@ -384,7 +390,7 @@ def overview(*, events: pd.DataFrame, claims: pd.DataFrame, deployments: pd.Data
     fig, _ = lanes_figure(shown, lanes, title=title, x_range=x_range, as_of=as_of,
                           groups=groups, legend=_overview_legend(shown))
     caption = ("Violent episodes are sized by the highest death toll among their best-rated "
-               "claims, printed as stated (hollow: no toll in the selection). The other lanes "
+               "claims, printed as stated (the smallest dots: no death toll in the selection). The other lanes "
                "show when things happened: each dot is a reported force figure (at the date it "
                "describes) or a dated basing or energy step; bars are spans such as lease terms "
                "(cut at the right edge when they run on). "
@@ -425,11 +431,13 @@ def _violence_items(events: pd.DataFrame, claims: pd.DataFrame, estimate: str,
         if has_toll:
             top = by_id.loc[tolls.loc[event["event_id"], "claim_id"]]
             label += f" ({derive.stated(top)} killed)"
+        else:
+            label += " (no death toll)"
         end = event["end_date_to"] if pd.notna(event["end_date"]) else None
         ev_claims = claims[claims["event_id"] == event["event_id"]]
         items.append(Item(lane, event["start_date_from"], end, label,
                           color=TRACK_COLORS["violence"], size=_toll_size(toll) if has_toll
-                          else 3.5, hollow=not has_toll,
+                          else 3.5,
                           sources=set(select.source_ids(event.to_frame().T, ev_claims))))
     return items
 
