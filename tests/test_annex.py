@@ -59,3 +59,17 @@ def test_the_casualty_chart_csv_holds_statements(full_report):
     assert len(ids) == len(set(ids)), "one line per statement"
     assert any(int(r["reports"]) > 1 for r in rows)
 
+
+
+def test_the_key_findings_open_the_first_page(full_report):
+    from conftest import pdf_pages
+    report = soup_of(full_report.html)
+    lead = report.select_one("header.title-page section.lead")
+    assert lead is not None and lead.find("h2").get_text(strip=True) == "Key findings"
+    bullets = [li.get_text(" ", strip=True) for li in lead.select("li")]
+    assert len(bullets) >= 3 and bullets[0].startswith("Since 2010 the deadliest episodes")
+    overview = report.select_one("section#section-01-overview")
+    assert "Key findings" not in [h.get_text(strip=True) for h in overview.select("h2")]
+    assert report.select_one('nav.toc a[href="#key-findings"]') is not None
+    first = pdf_pages(full_report.pdf)[0]
+    assert "Key findings" in first and "deadliest episodes" in first

@@ -98,23 +98,30 @@ def compare(claims: pd.DataFrame, estimate: str = "best",
 
 def highest_credible(claims: pd.DataFrame, estimate: str = "best",
                      outcome: str = "killed") -> pd.DataFrame:
-    """Per event: the highest `outcome` figure among its best-rated claims.
+    """Per event: its `outcome` toll, the highest figure among the statements that count
+    most of it and are rated best.
 
-    "Best-rated" = the highest reliability any of the event's claims has, so an event
-    known only from low-rated claims still gets a figure, marked by its `reliability`.
-    A ceiling ("up to 51") is used only for an event with no other figure, and a count of
-    one day, incident or unit (`scope`) only for an event with no whole-episode toll.
+    Each step narrows an event's statements only where some remain: figures, not ceilings
+    ("up to 51"); whole-episode tolls, not one day's, incident's or unit's (`scope`);
+    rated medium or better; of a stated side; of the widest coverage (all sides of every
+    country, then all sides of one country, then one side), so 37 civilians never stand
+    for a border war that killed at least 81; then the best reliability among them. An
+    event known only from low-rated claims still gets a figure, marked by `reliability`.
     """
     columns = ["event_id", "value", "reliability", "claim_id"]
     frame = claims[claims["outcome"] == outcome]
     if frame.empty:
         return pd.DataFrame(columns=columns)
-    rank = {"low": 0, "medium": 1, "high": 2}
-    frame = frame.assign(value=figure(frame, estimate), rank=frame["reliability"].map(rank))
+    frame = frame.assign(value=figure(frame, estimate), rank=frame["reliability"].map(RANK))
     frame = frame.dropna(subset=["value"])
     frame = _prefer(frame, ~frame["qualifier"].isin(CEILINGS))
     if "scope" in frame:
         frame = _prefer(frame, frame["scope"] == "whole")
+    frame = _prefer(frame, frame["rank"] >= RANK["medium"])
+    frame = _prefer(frame, frame["party"] != "unspecified")
+    all_sides = frame["party"] == "all"
+    frame = frame.assign(coverage=(~all_sides).astype(int) + (all_sides & frame["country"].notna()))
+    frame = frame[frame["coverage"] == frame.groupby("event_id")["coverage"].transform("min")]
     top = frame[frame["rank"] == frame.groupby("event_id")["rank"].transform("max")]
     top = top.sort_values(["event_id", "value", "claim_id"], ascending=[True, False, True])
     return top.drop_duplicates("event_id")[columns].reset_index(drop=True)

@@ -190,17 +190,43 @@ def _environment() -> Environment:
                        keep_trailing_newline=True)
 
 
+LEAD_HEADING = "Key findings"
+
+
+def split_lead(sections: list[Section]) -> tuple[list[Section], str]:
+    """The first section's "Key findings" (its heading and what follows, up to the next
+    heading of its level or above), moved out for the title page; the sections without it."""
+    if not sections:
+        return sections, ""
+    first = sections[0]
+    start = re.search(rf'<h2 id="[^"]*">{LEAD_HEADING}</h2>', first.body)
+    if start is None:
+        return sections, ""
+    end = re.compile(r"<h[12][ >]").search(first.body, start.end())
+    stop = end.start() if end else len(first.body)
+    lead = first.body[start.end():stop]
+    trimmed = Section(first.notebook, first.title, first.anchor,
+                      first.body[:start.start()] + first.body[stop:],
+                      [s for s in first.subheadings if s["title"] != LEAD_HEADING])
+    return [trimmed, *sections[1:]], lead
+
+
 def render_report(sections: list[Section], sources: pd.DataFrame, meta: dict) -> str:
-    """The whole report as one HTML string: annex tables replaced by links to the annex,
-    Source lines linking to the annex's bibliography."""
+    """The whole report as one HTML string: the key findings on the title page, annex
+    tables replaced by links to the annex, Source lines linking to the annex's
+    bibliography."""
     sections, annex = split_annex(sections)
     cited = cited_sources(sections, sources)
+    listed = cited_sources([Section("annex", "Annex", "annex", t.body) for t in annex], sources)
+    sections, lead = split_lead(sections)
     for section in sections:
         body = section.body.replace('href="#source-', f'href="{ANNEX_FILE}#source-')
         section.body = Markup(body.replace('href="#bibliography"',
                                            f'href="{ANNEX_FILE}#bibliography"'))
     return _environment().get_template("report.html.j2").render(
         sections=sections, annex=annex, annex_file=ANNEX_FILE, cited=len(cited),
+        cited_with_annex=len(set(cited) | set(listed)),
+        lead=Markup(lead.replace('href="#source-', f'href="{ANNEX_FILE}#source-')),
         css=Markup((TEMPLATES / "report.css").read_text()), **meta)
 
 

@@ -77,6 +77,20 @@ def pretty(slug, capital: bool = False) -> str:
     return words[:1].upper() + words[1:] if capital else words
 
 
+TOLL_RULE = ("each episode's toll is the highest whole-episode death toll among its "
+             "statements rated medium or better, taking all sides' dead where a statement "
+             "gives them, else one side's (named)")
+TOLL_SIDES = {"security-forces": "security forces", "armed-group": "fighters",
+              "civilians": "civilians", "foreign-nationals": "foreigners"}
+
+
+def toll_text(claim) -> str:
+    """A death toll as stated, naming its side unless it counts all: '≥81 killed',
+    '15 armed fighters killed'."""
+    side = TOLL_SIDES.get(claim["party"])
+    return f"{derive.stated(claim)} {side + ' ' if side else ''}killed"
+
+
 @dataclass
 class Chart:
     """A drawn figure and the words that go with it."""

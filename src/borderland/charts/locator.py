@@ -23,7 +23,7 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 
 from .. import paths, select
-from .base import WIDTH, Chart, new_figure, styled
+from .base import TOLL_RULE, WIDTH, Chart, new_figure, styled
 from .timeline import REGIONS, TRACK_COLORS
 
 GEO = paths.DATA / "geo"
@@ -438,15 +438,15 @@ def locator_map(events: pd.DataFrame, tolls=None, places: pd.DataFrame | None = 
                       label="no toll in the selection"))
     key.append(Line2D([], [], color="#9a9a9a", lw=0.6, ls=(0, (3, 2)), label="province"))
     ax.legend(handles=key, loc="upper left", bbox_to_anchor=(-LEFT_IN / ax_w, -0.32 / ax_h),
-              ncols=len(key), borderaxespad=0, handleheight=3.4, title="Circle area: deaths (highest toll "
-              "among the best-rated claims)", alignment="left")
+              ncols=len(key), borderaxespad=0, handleheight=3.4, title="Circle area: deaths (each episode's "
+              "highest whole-episode toll rated medium or better)", alignment="left")
 
     nationwide = ", ".join(unplaced["name"]) or "none"
     caption = ("Each circle is one violent episode, drawn at the place the gazetteer gives for "
                "it (data/geo/places.csv: GeoNames points for towns; a gorge, valley or border "
                "section with no point of its own is drawn at the nearest town there, as the "
-               "gazetteer notes). Circle area is proportional to the highest death toll among "
-               "the episode's best-rated claims; hollow rings mark episodes with no toll in the "
+               "gazetteer notes). Circle area is proportional to the death toll ("
+               + TOLL_RULE + "); hollow rings mark episodes with no toll in the "
                "selection. Episodes at the same place are drawn one inside the other and "
                "labelled once with their number (×n) and years. Not placed, being "
                f"nationwide: {nationwide}. Boundaries: Natural Earth (public domain); places: "

@@ -8,6 +8,7 @@ from ..schema import TABLES
 from .base import (
     CLAIMANT_COLORS,
     LOW_ALPHA,
+    TOLL_SIDES,
     Chart,
     count_axis,
     glyph,
@@ -210,10 +211,6 @@ COUNTRY_NAMES = {"TJ": "Tajik", "KG": "Kyrgyz", "AF": "Afghan", "RU": "Russian",
                  "UZ": "Uzbek", "CN": "Chinese"}
 
 
-PARTY_WORDS = {"security-forces": "security forces", "armed-group": "armed fighters",
-               "civilians": "civilians", "foreign-nationals": "foreigners"}
-
-
 def _side_text(low: float, top: pd.Series) -> str:
     """One side's figures as stated: '7', or '4 to ≥34' (lowest to highest)."""
     high = derive.stated(top)
@@ -240,7 +237,7 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
         by_id = killed.set_index("claim_id")
         nation = (COUNTRY_NAMES.get(top["country"], top["country"]) + " "
                   if isinstance(top["country"], str) else "")
-        group = PARTY_WORDS.get(top["party"])
+        group = TOLL_SIDES.get(top["party"])
         party = f"among {nation}{group}" if group else f"on the {nation}side" if nation else \
             "of all sides"
         official = _side_text(top["official_low"], by_id.loc[top["official_claim"]])
@@ -251,6 +248,10 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
         return (f"{subject}: officials put the whole toll {party} at {official}, others at "
                 f"{other}{drawn} ({who})")
     what = "death tolls" if "outcome" in frame else "figures"
+    if "unit" in frame and frame["unit"].nunique() > 1 and (frame["unit"] == "personnel").any():
+        troops = frame[frame["unit"] == "personnel"]
+        values = pd.concat([troops[c] for c in ("low", "best", "high")]).dropna().astype(float)
+        what, noun = "troop figures", "personnel (other units drawn apart)"
     if values.min() == values.max():
         single = "person" if noun == "people" and values.min() == 1 else noun
         return f"{subject}: every {what[:-1]} stated is {derive.number(values.min())} {single} ({who})"

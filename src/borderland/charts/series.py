@@ -113,10 +113,13 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
     planned = rows[rows["status"] == "planned"]
     text = f"{name}: {len(rows)} {pretty(unit)} figures"
     if not actual.empty:
-        common = derive.figure(actual, estimate).astype(float).value_counts()
-        top = common[common == common.max()].sort_index().index[-1]
-        text += (f"; the one most often reported is {derive.number(top)} ({int(common.max())} of "
-                 f"{len(actual)} actual figures, {_years(actual)})")
+        values = derive.figure(actual, estimate).astype(float)
+        lowest, highest = actual.loc[values.idxmin()], actual.loc[values.idxmax()]
+        said = actual.apply(derive.stated, axis=1).value_counts(sort=False)
+        top = said[said == said.max()].index[-1]
+        text = (f"{name}: reported at {derive.stated(lowest)} to {derive.stated(highest)} "
+                f"{pretty(unit)} ({_years(actual)}); {top} most often ({int(said.max())} of "
+                f"{len(actual)} figures)")
     if not planned.empty:
         text += "; planned: " + ", ".join(sorted({derive.stated(r) for _, r in planned.iterrows()}))
     return text, text + "."

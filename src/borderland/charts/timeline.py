@@ -15,7 +15,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from .. import derive, select
-from .base import OKABE_ITO, WIDTH, Chart, new_figure, pretty, styled, wrap
+from .base import OKABE_ITO, TOLL_RULE, WIDTH, Chart, new_figure, pretty, styled, toll_text, wrap
 
 ROW_IN = 0.155  # height of one row of a lane, inches
 MIN_ROW_IN = 0.13  # rows shrink to this (8 pt labels still clear) so the figure fits a page
@@ -389,8 +389,8 @@ def overview(*, events: pd.DataFrame, claims: pd.DataFrame, deployments: pd.Data
              + ", ".join(f"{n} {NOUNS[t]}" for t, n in counts.items()))
     fig, _ = lanes_figure(shown, lanes, title=title, x_range=x_range, as_of=as_of,
                           groups=groups, legend=_overview_legend(shown))
-    caption = ("Violent episodes are sized by the highest death toll among their best-rated "
-               "claims, printed as stated (the smallest dots: no death toll in the selection). The other lanes "
+    caption = ("Violent episodes are sized by their death toll, printed as stated ("
+               + TOLL_RULE + "; the smallest dots: no death toll in the selection). The other lanes "
                "show when things happened: each dot is a reported force figure (at the date it "
                "describes) or a dated basing or energy step; bars are spans such as lease terms "
                "(cut at the right edge when they run on). "
@@ -430,7 +430,7 @@ def _violence_items(events: pd.DataFrame, claims: pd.DataFrame, estimate: str,
         label = event["short_name"]
         if has_toll:
             top = by_id.loc[tolls.loc[event["event_id"], "claim_id"]]
-            label += f" ({derive.stated(top)} killed)"
+            label += f" ({toll_text(top)})"
         else:
             label += " (no death toll)"
         end = event["end_date_to"] if pd.notna(event["end_date"]) else None

@@ -1,0 +1,169 @@
+"""The report's computed sentences: the key findings of the overview, each from the rows
+selected, so that they change with the parameters and can be tested on their own.
+
+Each function returns one sentence (or None when the selection holds nothing to say it
+from); `key_findings` gathers them in the order the overview prints them.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from . import derive, statements
+from .charts.base import TOLL_SIDES, pretty
+
+
+def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
+              n: int = 3) -> str | None:
+    """The `n` deadliest episodes since `since` by `derive.highest_credible`, each with the
+    span of the like-for-like statements counting the same (side, country), and the civil
+    war's span when it is in the selection."""
+    killed = claims[claims["outcome"] == "killed"]
+    tolls = derive.highest_credible(killed)
+    if tolls.empty:
+        return None
+    info = events.set_index("event_id")
+    tolls = tolls[tolls["event_id"].isin(info.index)]
+    by_id = killed.set_index("claim_id")
+    start = tolls["event_id"].map(info["start_date_from"])
+    recent = tolls[(start.dt.year >= since) & (tolls["event_id"].map(info["event_type"])
+                                                != "civil-war")]
+    recent = recent.sort_values(["value", "event_id"], ascending=[False, True]).head(n)
+    parts = []
+    for _, row in recent.iterrows():
+        top = by_id.loc[row["claim_id"]]
+        span = _span(killed, top)
+        parts.append(f"{info.at[row['event_id'], 'name']} ({_toll(top)}"
+                     + (f"; comparable counts {span}" if span else "") + ")")
+    if not parts:
+        return None
+    text = (f"Since {since} the deadliest episodes, by their best-rated whole-episode tolls, "
+            f"were {_join(parts)}")
+    war = tolls[tolls["event_id"].map(info["event_type"]) == "civil-war"]
+    if not war.empty:
+        span = _span(killed, by_id.loc[war.iloc[0]["claim_id"]])
+        if span:
+            text += (f". The civil war of 1992-97 is of another order: {span} dead in the "
+                     "statements of its whole toll rated medium or better")
+    return text + "."
+
+
+def _toll(claim) -> str:
+    side = TOLL_SIDES.get(claim["party"])
+    return f"{derive.stated(claim)} killed" + (f", {side} only" if side else "")
+
+
+def _span(killed: pd.DataFrame, top) -> str | None:
+    """'≥54 to ≥81': the like-for-like statements of the same event, side and country as
+    `top`, from the lowest bound to the highest as stated; None when they agree."""
+    same = killed[(killed["event_id"] == top["event_id"]) & (killed["party"] == top["party"])
+                  & (killed["country"].fillna("") == (top["country"] if isinstance(
+                      top["country"], str) else ""))]
+    same = derive.like_for_like(same)
+    if same.empty:
+        return None
+    lows, highs = derive.figure(same, "low").astype(float), derive.figure(same, "high").astype(float)
+    if lows.min() == highs.max():
+        return None
+    return f"{_end(same.loc[lows.idxmin()], 'low')} to {_end(same.loc[highs.idxmax()], 'high')}"
+
+
+def _end(row, which: str) -> str:
+    """One end of a span as stated: a range's bound as a number, any other figure as said."""
+    return derive.number(row[which]) if row["qualifier"] == "range" else derive.stated(row)
+
+
+def _join(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def official_vs_others(claims: pd.DataFrame, names: pd.Series) -> str | None:
+    """How often others counted more dead than officials, like for like, and the widest
+    gap with both statements named."""
+    pairs = derive.compare(claims[claims["outcome"] == "killed"])
+    if pairs.empty:
+        return None
+    higher = int((pairs["other"] > pairs["official"]).sum())
+    same = int((pairs["other"] == pairs["official"]).sum())
+    text = (f"In {len(pairs)} like-for-like comparisons (the whole death toll of one side of one "
+            "episode, stated by an official body and by someone else, each rated medium or "
+            "better; no ceilings, no count of a single day, incident or unit), the others "
+            f"counted more dead in {higher}, the same number in {same} and fewer in "
+            f"{len(pairs) - higher - same}")
+    ratios = pairs["ratio"].dropna().astype(float)
+    if not ratios.empty:
+        top = pairs.loc[ratios.idxmax()]
+        by_id = claims.set_index("claim_id")
+        official, other = by_id.loc[top["official_claim"]], by_id.loc[top["other_claim"]]
+        floor = "at least " if other["qualifier"] in derive.OPEN_UP else ""
+        text += (f". The widest gap is {floor}{ratios.max():.1f} times "
+                 f"({names.get(top['event_id'], top['event_id'])}, {pretty(top['party'])}: "
+                 f"{derive.stated(official)} from {official['claimant']} against "
+                 f"{derive.stated(other)} from {other['claimant']})")
+    return text + "."
+
+
+def energy_slips(milestones: pd.DataFrame) -> str | None:
+    """How many energy steps came late or are waiting, and the longest slip with its first
+    and latest target."""
+    slips = derive.slippage(milestones[milestones["track"] == "energy"])
+    if slips.empty:
+        return None
+    late = slips[slips["slip_years"] > 0]
+    done_late = int((slips["done"] & (slips["slip_years"] > 0)).sum())
+    waiting = int((~slips["done"] & (slips["slip_years"] > 0)).sum())
+    text = (f"Of {len(slips)} energy-project steps with an announced start, commissioning or "
+            f"completion date, {done_late} of the {int(slips['done'].sum())} reported done came "
+            f"later than first announced, and {waiting} of the {int((~slips['done']).sum())} "
+            "not reported done have had their target moved or passed")
+    if not late.empty:
+        worst = late.sort_values(["slip_years", "subject"], ascending=[False, True]).iloc[0]
+        latest = worst["latest_target"][:4]
+        since = (f"done in {str(worst['actual'])[:4]}" if worst["done"] else
+                 f"last due {latest} and not reported done" if worst["overdue"] else
+                 f"now due {latest}")
+        text += (f"; the longest slip is {worst['slip_years']:g} years "
+                 f"({pretty(worst['subject'], capital=True)}, {pretty(worst['milestone'])}: "
+                 f"first due {worst['first_target'][:4]}, {since})")
+    return text + "."
+
+
+def russian_presence(deployments: pd.DataFrame, milestones: pd.DataFrame,
+                     force: str = "201st-base") -> str | None:
+    """The standing strength reported for Russia's base (span, years, most frequent
+    figure as stated) and the end of its latest lease term."""
+    rows = deployments[(deployments["force"] == force) & (deployments["measure"] == "strength")
+                       & (deployments["unit"] == "personnel") & (deployments["status"] == "actual")]
+    lease = derive.span_end(milestones, force)
+    parts = []
+    if not rows.empty:
+        values = derive.figure(rows).astype(float)
+        low, high = rows.loc[values.idxmin()], rows.loc[values.idxmax()]
+        said = rows.sort_values(["date_from", "deployment_id"]).apply(
+            derive.stated, axis=1).value_counts(sort=False)
+        top = said[said == said.max()].index[-1]
+        years = f"{rows['date_from'].dt.year.min()} and {rows['date_to'].dt.year.max()}"
+        parts.append(f"Russia's 201st base was reported at {derive.stated(low)} to "
+                     f"{derive.stated(high)} troops between {years} ({top} most often, in "
+                     f"{int(said.max())} of {len(rows)} statements of its standing strength)")
+    if lease:
+        parts.append(f"the latest lease term recorded for it runs to {lease}")
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def inventory(reports: pd.DataFrame, deployment_reports: pd.DataFrame, events: pd.DataFrame,
+              totals: int, milestones: pd.DataFrame, documents: int) -> str:
+    """What the selection holds, counted as statements (and the reports relaying them)."""
+    return (f"The selection holds {statements.count_text(reports, 'casualty statement')} about "
+            f"{len(events)} violent episodes (and {totals} totals across episodes), "
+            f"{statements.count_text(deployment_reports, 'force figure')} and {len(milestones):,} "
+            f"dated steps in basing, energy and security, cited to {documents:,} documents. A "
+            "statement is one claimant's figure at one moment, counted once however many "
+            "outlets relayed it.")
+
+
+def bullets(lines: list[str | None]) -> str:
+    """The sentences that could be said, as a Markdown list."""
+    return "\n".join(f"- {line}" for line in lines if line)
