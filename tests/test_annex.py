@@ -73,3 +73,13 @@ def test_the_key_findings_open_the_first_page(full_report):
     assert report.select_one('nav.toc a[href="#key-findings"]') is not None
     first = pdf_pages(full_report.pdf)[0]
     assert "Key findings" in first and "deadliest episodes" in first
+
+
+def test_the_methodology_is_printed_in_the_annex_and_linked_from_the_contents(full_report):
+    report, annex = soup_of(full_report.html), soup_of(full_report.out / "annex.html")
+    assert report.select_one("section#section-07-methodology") is None
+    link = report.select_one('nav.toc a[href="annex.html#section-07-methodology"]')
+    assert link is not None and link.get_text(strip=True) == "Methodology"
+    chapter = annex.select_one("section.annex-chapter#section-07-methodology")
+    assert chapter is not None and chapter.find("h1").get_text(strip=True) == "Methodology"
+    assert annex.select_one('nav.toc a[href="#section-07-methodology"]') is not None

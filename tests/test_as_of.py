@@ -306,8 +306,10 @@ def test_record_as_it_grew_is_legible_and_titled_from_the_data(tables):
     last = claims["first_known"].max()
     weeks = [growth._week(growth.as_known(claims, events.loc[e], last))
              for e in growth.major_episodes(claims, events)]
-    week = sum(1 for r in weeks if r["other_high"] > r["official_high"])
-    assert f"a week in for {week} of 4 major episodes" in chart.title
+    week = [r for r in weeks if r["other_high"] > r["official_high"]]
+    named = ", ".join(events.loc[r["event_id"], "short_name"] for r in week) or "none"
+    assert chart.title.startswith(f"A week in, others counted more dead than officials in "
+                                  f"{len(week)} of 4 major episodes ({named})")
     assert set(chart.data["event_id"]) == set(growth.major_episodes(claims, events))
 
 

@@ -191,6 +191,13 @@ def _environment() -> Environment:
 
 
 LEAD_HEADING = "Key findings"
+ANNEX_CHAPTERS = ("07-methodology",)  # chapters printed in the annex, after its listings
+
+
+def split_chapters(sections: list[Section]) -> tuple[list[Section], list[Section]]:
+    """(the report's chapters, the chapters that go to the annex: `ANNEX_CHAPTERS`)."""
+    return ([s for s in sections if s.notebook not in ANNEX_CHAPTERS],
+            [s for s in sections if s.notebook in ANNEX_CHAPTERS])
 
 
 def split_lead(sections: list[Section]) -> tuple[list[Section], str]:
@@ -215,9 +222,11 @@ def render_report(sections: list[Section], sources: pd.DataFrame, meta: dict) ->
     """The whole report as one HTML string: the key findings on the title page, annex
     tables replaced by links to the annex, Source lines linking to the annex's
     bibliography."""
+    sections, moved = split_chapters(sections)
     sections, annex = split_annex(sections)
     cited = cited_sources(sections, sources)
-    listed = cited_sources([Section("annex", "Annex", "annex", t.body) for t in annex], sources)
+    listed = cited_sources([*moved, *(Section("annex", "Annex", "annex", t.body) for t in annex)],
+                           sources)
     sections, lead = split_lead(sections)
     for section in sections:
         body = section.body.replace('href="#source-', f'href="{ANNEX_FILE}#source-')
@@ -225,7 +234,7 @@ def render_report(sections: list[Section], sources: pd.DataFrame, meta: dict) ->
                                            f'href="{ANNEX_FILE}#bibliography"'))
     return _environment().get_template("report.html.j2").render(
         sections=sections, annex=annex, annex_file=ANNEX_FILE, cited=len(cited),
-        cited_with_annex=len(set(cited) | set(listed)),
+        cited_with_annex=len(set(cited) | set(listed)), annex_chapters=moved,
         lead=Markup(lead.replace('href="#source-', f'href="{ANNEX_FILE}#source-')),
         css=Markup((TEMPLATES / "report.css").read_text()), **meta)
 
@@ -234,13 +243,17 @@ def render_annex(sections: list[Section], sources: pd.DataFrame, meta: dict) -> 
     """The annex as one HTML string: every full listing, linked back to its chapter, and
     the bibliography of every document the report and the listings cite (its figure
     numbers link to the report's figures)."""
-    chapters, tables = split_annex(sections)
+    chapters, moved = split_chapters(sections)
+    chapters, tables = split_annex(chapters)
     listed = [Section("annex", "Annex", "annex", t.body) for t in tables]
-    cited = sorted(set(cited_sources(chapters, sources)) | set(cited_sources(listed, sources)))
+    cited = sorted(set(cited_sources(chapters, sources)) | set(cited_sources(listed, sources))
+                   | set(cited_sources(moved, sources)))
     for table in tables:
         table.body = Markup(table.body)
+    for chapter in moved:
+        chapter.body = Markup(chapter.body)
     return _environment().get_template("annex.html.j2").render(
-        tables=tables, report_file=REPORT_FILE,
+        tables=tables, chapters=moved, report_file=REPORT_FILE,
         bibliography=nest_relays(bibliography(cited, sources, figures_citing(chapters),
                                               figure_file=REPORT_FILE)),
         css=Markup((TEMPLATES / "report.css").read_text()), **meta)

@@ -22,7 +22,7 @@ STEPS = [(pd.Timedelta(days=d), f"day {d + 1}") for d in range(7)] + [
 def checkpoints(start: pd.Timestamp, last: pd.Timestamp) -> list[tuple[str, pd.Timestamp]]:
     """(label, day) after an episode's `start`, up to `last` (which closes the list)."""
     points = [(label, start + step) for step, label in STEPS if start + step < last]
-    return points + [(f"{last:%Y-%m-%d}", last)]
+    return points + [(f"latest\n{last:%Y-%m-%d}", last)]
 
 
 def compared_side(claims: pd.DataFrame) -> tuple[str, str] | None:
@@ -101,7 +101,8 @@ def record_as_it_grew(claims: pd.DataFrame, events: pd.DataFrame, last: pd.Times
                "highest official figure; the band runs from the lowest to the highest figure "
                "anyone else gave, its dark edge the highest. The dates are not evenly spaced: "
                "each day of the first week, then one and three months, one and five years, and "
-               "the edition's date. A gap means no such figure had yet been published.")
+               "the latest date the record holds (the edition's as_of date when it has one), "
+               "where the last figures are printed. A gap means no such figure had yet been published.")
     alt = f"{title}. " + " ".join(_alt(t, events) for t in tables)
     return Chart(fig, title, caption, alt, select.source_ids(used), data=data)
 
@@ -116,6 +117,12 @@ def _panel(ax, table: pd.DataFrame, event: pd.Series) -> None:
             label="official, highest")
     ax.plot(x, official, "o", ms=3, color=CLAIMANT_COLORS["official"])
     ax.plot(x, high, "s", ms=2.6, color=OTHER_COLOR)
+    for series, color, dx, side in ((official, CLAIMANT_COLORS["official"], -5, "right"),
+                                    (high, OTHER_COLOR, 5, "left")):
+        if pd.notna(series.iloc[-1]):
+            ax.annotate(derive.number(series.iloc[-1]), (x[-1], series.iloc[-1]),
+                        xytext=(dx, 3), textcoords="offset points", fontsize=8,
+                        color=color, va="bottom", ha=side)
     values = [v for v in [*official, *low, *high] if pd.notna(v)]
     count_axis(ax.yaxis, values, short=True)
     top = max(values) if values else 1
@@ -146,11 +153,13 @@ def _title(tables: list[pd.DataFrame], events: pd.DataFrame) -> str:
     def above(row) -> bool:
         return pd.notna(row["other_high"]) and pd.notna(row["official_high"]) \
             and row["other_high"] > row["official_high"]
-    week = sum(above(_week(t)) for t in tables)
-    final = sum(above(t.iloc[-1]) for t in tables)
-    n = len(tables)
-    return (f"Others' death tolls were above the official ones a week in for {week} of {n} "
-            f"major episodes, and at the edition's date for {final}")
+    def names(rows) -> str:
+        return ", ".join(events.loc[r["event_id"], "short_name"] for r in rows) or "none"
+    week = [_week(t) for t in tables if above(_week(t))]
+    final = [t.iloc[-1] for t in tables if above(t.iloc[-1])]
+    return (f"A week in, others counted more dead than officials in {len(week)} of "
+            f"{len(tables)} major episodes ({names(week)}); in the latest record, in "
+            f"{len(final)} ({names(final)})")
 
 
 def _alt(table: pd.DataFrame, events: pd.DataFrame) -> str:

@@ -318,7 +318,8 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
                     xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", fontsize=8, va="center")
         ticks.append(pos)
-        labels.append(_group_label(key, 52))
+        fresh = "new" in frame and any(bool(m["new"].any()) for _, m in lines)
+        labels.append(_group_label(key, 52) + (" · NEW" if fresh else ""))
     values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
     count_axis(ax.xaxis, list(values))
     ax.set_xlim(left=0, right=float(values.max()) * (3.2 if ax.get_xscale() == "symlog" else 1.35))
@@ -338,12 +339,14 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
                  f"widely on {_group_label(key).replace(chr(10), ' ')} "
                  f"({_span_text(lines)})")
     set_title(fig, title)
+    new_rows = "new" in frame and bool(frame["new"].any())
     caption = ("One row per group; each mark is one figure as claimed (the same figure "
                "repeated by claimants of one type shares a mark), stacked in order of first "
                "report. The grey bar runs from the lowest to the highest figure stated: it shows "
                "how far claims disagree, not a range anyone gave. Marks as in the other claim "
                "charts; on the right, the number of claims and the lowest and highest figures "
-               "as stated.")
+               "as stated." + (" Groups marked NEW hold a figure first published in this "
+                               "edition's window of changes." if new_rows else ""))
     alt = f"{title}. " + " ".join(f"{_group_label(k)}: {_span_text(lines)}." for k, lines in groups)
     return Chart(fig, title, caption, alt, select.source_ids(frame), data=frame)
 
