@@ -91,6 +91,22 @@ def toll_text(claim) -> str:
     return f"{derive.stated(claim)} {side + ' ' if side else ''}killed"
 
 
+def year_axis(axis, most: int = 7) -> None:
+    """Date ticks on `axis` (limits already set): whole years, 1, 2, 5... apart so at most
+    `most` show and no year repeats; months ('2012-08') when the axis spans under two years."""
+    import matplotlib.dates as mdates
+
+    low, high = axis.get_view_interval()
+    years = (high - low) / 365.25
+    if years < 2:
+        axis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=most))
+        axis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+        return
+    step = next(s for s in (1, 2, 5, 10, 20, 50, 100) if years / s <= most)
+    axis.set_major_locator(mdates.YearLocator(step))
+    axis.set_major_formatter(mdates.DateFormatter("%Y"))
+
+
 @dataclass
 class Chart:
     """A drawn figure and the words that go with it."""

@@ -7,7 +7,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from .. import derive, select
-from .base import STATUS_COLORS, Chart, new_figure, pretty, set_title, styled, wrap
+from .base import STATUS_COLORS, Chart, new_figure, pretty, set_title, styled, wrap, year_axis
 
 PLAN, DONE = STATUS_COLORS["planned"], STATUS_COLORS["actual"]
 
@@ -207,8 +207,7 @@ def _stair(ax, rows: pd.DataFrame, name: str) -> tuple[str, int, int, str]:
     ax.set_ylim(low, high)
     for axis in (ax.xaxis, ax.yaxis):
         axis.axis_date()
-        axis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
-        axis.set_major_formatter(mdates.DateFormatter("%Y"))
+        year_axis(axis, most=6)
     ax.grid(True)
     ax.set_title(wrap(name, 45), fontsize=8)
     ax.set_xlabel("Date announced")

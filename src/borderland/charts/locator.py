@@ -274,7 +274,7 @@ def _polygon_patch(polygons, **style) -> PathPatch:
 def _anchor(polygons) -> tuple[float, float]:
     """Centroid of the feature's largest ring inside VIEW (a label's first try)."""
     west, south, east, north = VIEW
-    best, best_area = None, -1.0
+    best, best_area, best_ring = None, -1.0, []
     for polygon in polygons:
         ring = [(min(max(x, west), east), min(max(y, south), north)) for x, y in polygon[0]]
         area = cx = cy = 0.0
@@ -285,7 +285,24 @@ def _anchor(polygons) -> tuple[float, float]:
             cy += (y0 + y1) * cross
         if abs(area) > best_area and area:
             best, best_area = (cx / (3 * area), cy / (3 * area)), abs(area)
+            best_ring = polygon[0]
+    if best is not None and not MplPath(best_ring).contains_point(best):
+        best = _inside(best_ring)  # a ring bent round another country: its centroid lies out
     return best
+
+
+def _inside(ring, step: float = 0.2) -> tuple[float, float]:
+    """The point of a 0.2° grid of VIEW inside `ring` (unclipped) farthest from its
+    vertices and from VIEW's edges (a label's place)."""
+    west, south, east, north = VIEW
+    path = MplPath(ring)
+    grid = [(west + i * step, south + j * step) for i in range(int((east - west) / step) + 1)
+            for j in range(int((north - south) / step) + 1)]
+    inside = [p for p in grid if path.contains_point(p)]
+    def room(p):
+        return min(min(math.dist(p, v) for v in ring), p[0] - west, east - p[0],
+                   p[1] - south, north - p[1])
+    return max(inside, key=lambda p: (room(p), p)) if inside else ring[0]
 
 
 class _Placer:

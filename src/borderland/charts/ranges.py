@@ -29,6 +29,8 @@ ROW_IN = 0.15  # inches per row
 LINE_ROWS = 1.0  # rows each further line of a wrapped label takes (8 pt type)
 LABEL_CHARS = 54  # a row label wraps beyond this many characters
 PANEL_ROWS = 42.0  # rows (of ROW_IN, with group headings) one chart holds: a page at most
+LOG_NOTE = (" The axis is a log scale, so that tolls of 2 and of 2,000 both show; it starts "
+            "at 0, where a stated zero sits, and is linear up to 1.")
 REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability"]
 
 
@@ -169,7 +171,7 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
     legend(fig, frame)
     title = title or _title(frame, subject, noun)
     set_title(fig, title)
-    caption = _caption(noun)
+    caption = _caption(noun) + (LOG_NOTE if ax.get_xscale() == "symlog" else "")
     if "new" in frame and frame["new"].any():
         caption += " Rows marked NEW were first published in this edition's window of changes."
     return Chart(fig, title, caption, _alt(groups, by, frame, subject),
@@ -345,7 +347,8 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
                "report. The grey bar runs from the lowest to the highest figure stated: it shows "
                "how far claims disagree, not a range anyone gave. Marks as in the other claim "
                "charts; on the right, the number of claims and the lowest and highest figures "
-               "as stated." + (" Groups marked NEW hold a figure first published in this "
+               "as stated." + (LOG_NOTE if ax.get_xscale() == "symlog" else "")
+               + (" Groups marked NEW hold a figure first published in this "
                                "edition's window of changes." if new_rows else ""))
     alt = f"{title}. " + " ".join(f"{_group_label(k)}: {_span_text(lines)}." for k, lines in groups)
     return Chart(fig, title, caption, alt, select.source_ids(frame), data=frame)

@@ -19,6 +19,7 @@ from .base import (
     set_title,
     styled,
     wrap,
+    year_axis,
 )
 
 SUBJECT_COLORS = [OKABE_ITO[c] for c in ("blue", "orange", "green", "vermillion", "purple",
@@ -100,10 +101,9 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
     ax.set_ylim(0, float(values.max()) * 1.25)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.xaxis_date()
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=7))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     left, right = ax.get_xlim()
     ax.set_xlim(left - 200, right + 200)
+    year_axis(ax.xaxis)
     ax.grid(axis="y")
     ax.set_ylabel(pretty(unit, capital=True), fontsize=8)
     ax.set_xlabel("Date the figure describes", fontsize=8)
@@ -160,7 +160,7 @@ def values_over_time(milestones: pd.DataFrame, *, unit: str = "usd", noun: str =
         ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.3g}")
     ax.xaxis_date()
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    year_axis(ax.xaxis)
     ax.set_xlabel("Date the figure was stated")
     ax.set_ylabel(f"{pretty(unit)} {label}" + (" (log scale)" if ax.get_yscale() == "log" else ""))
     ax.plot([], [], "o", color="#555555", markerfacecolor="white", label="hollow: planned")
