@@ -253,18 +253,18 @@ def _collect_chart_data(staging: Path) -> None:
 
 def _section(job: Job, staging: Path, options: Options) -> Section:
     """Copy a finished notebook into the build and render its section (cached with it)."""
-    from .render import notebook_html, section_from_html
+    from .render import notebook_section, section_from_html
 
     executed = copy_result(job, staging / "executed", staging)
-    cached = cache_entry(job.key) / ("section-code.html" if options.show_code else "section.html")
+    cached = cache_entry(job.key) / ("section-code.json" if options.show_code else "section.json")
     if options.use_cache and cached.is_file():
-        body = cached.read_text(encoding="utf-8")
+        rendered = json.loads(cached.read_text(encoding="utf-8"))
     else:
-        body = notebook_html(executed, options.show_code)
+        rendered = notebook_section(executed, options.show_code)
         partial = cached.with_name(cached.name + ".tmp")
-        partial.write_text(body, encoding="utf-8")
+        partial.write_text(json.dumps(rendered), encoding="utf-8")
         os.replace(partial, cached)
-    return section_from_html(body, job.name)
+    return section_from_html(rendered["body"], job.name, rendered["items"], rendered["links"])
 
 
 def build_key(names: list[str], options: Options, code: str) -> str | None:
