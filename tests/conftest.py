@@ -289,7 +289,7 @@ class Project:
         mp = pytest.MonkeyPatch()
         try:
             for name, value in {"ROOT": self.root, "DATA": self.data,
-                                "NOTEBOOKS": self.notebooks, "FIGURES": self.root / "figures",
+                                "NOTEBOOKS": self.notebooks,
                                 "REPORT": self.report, "SCENARIOS": self.scenarios,
                                 "LOCK": self.root / "requirements.lock"}.items():
                 mp.setattr(paths, name, value)

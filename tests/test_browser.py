@@ -330,7 +330,8 @@ def test_only_http_urls_become_links_in_the_bibliography(tmp_path, browser):
                          ("doc-file", "file:///etc/passwd")]])
     body = " ".join(f'<a class="bl-source" href="#source-{sid}">{sid}</a>'
                     for sid in sources["source_id"])
-    section = Section("01-test", "Test", "section-01-test", f"<h1>Test</h1><p>{body}</p>")
+    section = Section("01-test", "Test", "section-01-test", f"<h1>Test</h1><p>{body}</p>",
+                      links=list(sources["source_id"]))  # citations travel as data
     meta = {"title": "T", "subtitle": "S", "version": "0", "data_as_of": "2012",
             "edition_date": "2012", "commit": "c", "data_hash": "0" * 64, "scenario": "",
             "parameters": []}

@@ -278,8 +278,12 @@ def test_no_browser_at_all_says_how_to_install_one(tmp_path, monkeypatch):
     assert pdf.find_browser() is None
     html = tmp_path / "index.html"
     html.write_text("<!DOCTYPE html><title>t</title><p>hello</p>")
-    with pytest.raises(pdf.PdfError) as info:
-        pdf.print_pdf(html, tmp_path / "report.pdf")
+    printer = pdf.Printer()
+    try:
+        with pytest.raises(pdf.PdfError) as info:
+            printer.print(html, tmp_path / "report.pdf")
+    finally:
+        printer.close()
     assert "apt-get install chromium" in str(info.value)
     assert "BORDERLAND_CHROMIUM" in str(info.value)
     assert not (tmp_path / "report.pdf").exists()

@@ -61,3 +61,37 @@ def test_locks_are_universal_with_markers_for_platform_only_packages(lock):
     assert marked.get("appnope") == "sys_platform == 'darwin'", marked
     assert marked.get("colorama", "").startswith("sys_platform == 'win32'"), marked
     assert "--universal" in (paths.ROOT / lock).read_text().splitlines()[1]
+
+
+def _declared() -> tuple[set[str], dict[str, set[str]]]:
+    import tomllib
+
+    project = tomllib.loads((paths.ROOT / "pyproject.toml").read_text())["project"]
+
+    def names(specs):
+        return {s.split(";")[0].split("[")[0].split("=")[0].split(">")[0].strip().lower()
+                for s in specs}
+    return names(project["dependencies"]), {k: names(v) for k, v in
+                                            project["optional-dependencies"].items()}
+
+
+def _imported(folder: str, module: str) -> bool:
+    import re
+
+    pattern = re.compile(rf"^\s*(?:import|from) {re.escape(module)}\b", re.MULTILINE)
+    return any(pattern.search(p.read_text(encoding="utf-8"))
+               for p in (paths.ROOT / folder).rglob("*.py"))
+
+
+def test_dependencies_are_declared_where_they_are_used():
+    runtime, extras = _declared()
+    pinned = set(envfile.pins(paths.ROOT / "requirements.lock"))
+    pinned = {pin.split("==")[0].lower() for pin in pinned}
+    # used by the tests only: a test dependency, pinned in the lock the test venv is made from
+    for package, module in (("pypdf", "pypdf"), ("psutil", "psutil"), ("beautifulsoup4", "bs4")):
+        assert _imported("tests", module), module
+        assert package in extras["test"] and package in pinned, package
+    assert "pypdf" not in runtime and not _imported("src", "pypdf")
+    # declared for nothing: gone
+    for package in ("nbstripout", "pyinstrument"):
+        assert package not in runtime | set().union(*extras.values()), package

@@ -13,7 +13,6 @@ has run (or comes from the cache), while the other notebooks still run.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import re
@@ -24,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, paths, publish
-from .execute import Job, Outcome, cache_entry, code_hash, copy_result, job_key, run_jobs
+from . import __version__, fingerprint, paths, publish
+from .execute import Job, Outcome, cache_entry, copy_result, run_jobs
 from .notebooks import declared_parameters, notebook_path, report_order
 from .schema import TABLES
 
@@ -98,7 +97,7 @@ def build(options: Options, log=print) -> dict:
     """Run the whole build; return the summary. Raises ParameterError, DataError, BuildError."""
     started = time.perf_counter()
     names = selected_notebooks(options.only, options.parameters)
-    code = code_hash()
+    code = fingerprint.code()
     key = build_key(names, options, code)
     if options.use_cache and key and _manifest(options.out).get("build_key") == key:
         with publish.build_lock(paths.cache_dir() / "build.lock", options.wait, log):
@@ -143,7 +142,7 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
     from tqdm import tqdm
 
     jobs = {name: Job(name, notebook_path(name), per_notebook[name],
-                      job_key(notebook_path(name), per_notebook[name], tables.data_hash, code), i)
+                      fingerprint.job_key(notebook_path(name), per_notebook[name], tables.data_hash, code), i)
             for i, name in enumerate(names)}
     bar = tqdm(total=len(jobs), desc="notebooks", unit="nb", position=0, leave=True,
                disable=None)
@@ -253,36 +252,27 @@ def _collect_chart_data(staging: Path) -> None:
 
 def _section(job: Job, staging: Path, options: Options) -> Section:
     """Copy a finished notebook into the build and render its section (cached with it)."""
-    from .render import notebook_html, section_from_html
+    from .render import notebook_section, section_from_html
 
     executed = copy_result(job, staging / "executed", staging)
-    cached = cache_entry(job.key) / ("section-code.html" if options.show_code else "section.html")
+    cached = cache_entry(job.key) / ("section-code.json" if options.show_code else "section.json")
     if options.use_cache and cached.is_file():
-        body = cached.read_text(encoding="utf-8")
+        rendered = json.loads(cached.read_text(encoding="utf-8"))
     else:
-        body = notebook_html(executed, options.show_code)
+        rendered = notebook_section(executed, options.show_code)
         partial = cached.with_name(cached.name + ".tmp")
-        partial.write_text(body, encoding="utf-8")
+        partial.write_text(json.dumps(rendered), encoding="utf-8")
         os.replace(partial, cached)
-    return section_from_html(body, job.name)
+    return section_from_html(rendered["body"], job.name, rendered["items"], rendered["links"])
 
 
 def build_key(names: list[str], options: Options, code: str) -> str | None:
     """sha256 of everything the report is made from; None if a notebook is missing."""
-    digest = hashlib.sha256(code.encode())
-    for name in names:
-        path = paths.NOTEBOOKS / f"{name}.ipynb"
-        if not path.is_file():
-            return None
-        digest.update(name.encode() + b"\0" + path.read_bytes())
-    for table in TABLES.values():
-        path = paths.DATA / table.file
-        digest.update(table.file.encode() + b"\0")
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
     settings = [options.parameters, sorted(options.formats), options.show_code, options.scenario,
                 _commit(), _commit_date(), __version__]
-    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
-    return digest.hexdigest()
+    return fingerprint.build_key(code, [paths.NOTEBOOKS / f"{name}.ipynb" for name in names],
+                                 [(t.file, paths.DATA / t.file) for t in TABLES.values()],
+                                 settings)
 
 
 def _manifest(out: Path) -> dict:
@@ -302,7 +292,7 @@ def _published(out: Path, key: str, names: list[str]) -> bool:
         return False
     for rel, digest in manifest.get("files", {}).items():
         path = out / rel
-        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+        if not path.is_file() or fingerprint.file_sha256(path) != digest:
             return False
     return True
 
@@ -360,7 +350,7 @@ def _write_manifest(staging: Path, meta: dict, per_notebook: dict, key: str | No
     files = {}
     for path in sorted(staging.rglob("*")):
         if path.is_file() and "executed" not in path.relative_to(staging).parts:
-            files[str(path.relative_to(staging))] = hashlib.sha256(path.read_bytes()).hexdigest()
+            files[str(path.relative_to(staging))] = fingerprint.file_sha256(path)
     manifest = {"commit": meta["commit"], "data_hash": meta["data_hash"],
                 "scenario": meta["scenario"], "parameters": per_notebook, "files": files,
                 "build_key": key}

@@ -1,7 +1,7 @@
 """Run notebooks with papermill on a few reused kernels, each result cached by what went into it.
 
-A notebook's cache key hashes its own bytes, the parameters it is given, the data,
-the package's code and the lock file. A hit copies the cached executed notebook
+A notebook's cache key (`fingerprint.job_key`) hashes its own bytes, the parameters it
+is given, the data, the package's code and the environment (lock file, versions). A hit copies the cached executed notebook
 and its figures; a miss runs papermill on the project's kernel and fills the cache.
 
 Misses run on up to `--jobs` lanes: threads of this process, each driving one
@@ -14,8 +14,6 @@ pandas settings) and replaces a kernel that died or could not be reset.
 from __future__ import annotations
 
 import functools
-import hashlib
-import json
 import os
 import queue
 import shutil
@@ -29,7 +27,6 @@ from pathlib import Path
 
 from . import paths
 
-PACKAGE = Path(__file__).parent
 KERNEL = "python3"
 START_TIMEOUT = 60  # seconds for a kernel to start or reset
 
@@ -85,30 +82,6 @@ class Outcome:
     error: str = ""
     failed_notebook: str = ""
     progress: list = field(default_factory=list)
-
-
-def code_hash() -> str:
-    """sha256 of the package's files (code, style, templates), the notebooks' text files
-    (context.md) and the lock file."""
-    digest = hashlib.sha256()
-    for path in sorted(paths.NOTEBOOKS.glob("*.md")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(PACKAGE)).encode())
-            digest.update(path.read_bytes())
-    if paths.LOCK.is_file():
-        digest.update(paths.LOCK.read_bytes())
-    digest.update(sys.version.encode())
-    return digest.hexdigest()
-
-
-def job_key(notebook: Path, parameters: dict, data_hash: str, code: str) -> str:
-    digest = hashlib.sha256(notebook.read_bytes())
-    digest.update(json.dumps(parameters, sort_keys=True, default=str).encode())
-    digest.update(data_hash.encode())
-    digest.update(code.encode())
-    return digest.hexdigest()[:32]
 
 
 def cache_entry(key: str) -> Path:

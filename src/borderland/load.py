@@ -1,12 +1,12 @@
 """Load data/ as typed, validated pandas DataFrames.
 
 `load_tables()` validates once per distinct content of data/ and keeps the typed
-tables in a cache file keyed by a hash of the data and of the validating code,
-so notebooks run by the build do not validate again.
+tables in a cache file keyed by `fingerprint.tables_key` (the data, the validating
+code, the lock file and the library versions), so notebooks run by the build do not
+validate again.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 import tempfile
@@ -16,10 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from . import dates, paths
+from .fingerprint import data_hash, tables_key
 from .schema import TABLES
 from .validate import validate_dir
 
-_CODE = ("schema.py", "validate.py", "dates.py", "load.py")
+__all__ = ["Tables", "data_hash", "load_tables"]
 
 
 @dataclass
@@ -37,35 +38,13 @@ class Tables:
         return {name: getattr(self, name) for name in TABLES}
 
 
-def data_hash(data_dir: Path) -> str:
-    """sha256 over the table files and the map's geo files (names and bytes) of `data_dir`."""
-    digest = hashlib.sha256()
-    for table in TABLES.values():
-        path = data_dir / table.file
-        digest.update(table.file.encode())
-        digest.update(path.read_bytes() if path.is_file() else b"<missing>")
-    for path in sorted((data_dir / "geo").glob("*")):  # the map's boundaries and gazetteer
-        if path.is_file() and path.suffix in (".csv", ".geojson"):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
-
-
-def _cache_key(data_dir: Path) -> str:
-    digest = hashlib.sha256(data_hash(data_dir).encode())
-    here = Path(__file__).parent
-    for name in _CODE:
-        digest.update((here / name).read_bytes())
-    return digest.hexdigest()[:32]
-
-
 def load_tables(data_dir: Path | str | None = None, use_cache: bool = True) -> Tables:
     """Validated, typed tables of `data_dir` (default: the project's data/).
 
     Raises `borderland.validate.DataError` listing every problem.
     """
     data_dir = Path(data_dir) if data_dir else paths.DATA
-    cache = paths.cache_dir() / f"tables-{_cache_key(data_dir)}.pkl"
+    cache = paths.cache_dir() / f"tables-{tables_key(data_dir)}.pkl"
     if use_cache and cache.is_file():
         with cache.open("rb") as fh:
             return pickle.load(fh)

@@ -4,6 +4,11 @@ Every figure is written to `<fig_dir>/<notebook>/<name>.<format>` with fixed met
 (same inputs, same bytes) and shown as a `<figure>` with alt text, a caption and a
 "Source:" line whose links point at the report's bibliography (`#source-<id>`).
 Text from the data is always escaped.
+
+What the report needs to know of a figure or a table (its id, the documents it cites,
+whether the annex holds it) travels as data beside the HTML, in the display output's
+metadata under `borderland` (see `cited`); the renderer reads it from the executed
+notebook and never from the markup.
 """
 from __future__ import annotations
 
@@ -159,11 +164,10 @@ def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
         table = csv_bytes(data)
         (_resolve(fig_dir) / notebook / f"{name}.csv").write_bytes(table)
         link = download_link(table, f"{notebook}-{name}.csv", len(data))
-    figure = figure_html(rendered[shown], shown, f"fig-{notebook}-{name}", caption, alt,
-                         source_ids, sources, link)
-    if annex:
-        figure = annex_item(figure, annex, len(data) if data is not None else 0)
-    return HTML(figure)
+    anchor = f"fig-{notebook}-{name}"
+    figure = figure_html(rendered[shown], shown, anchor, caption, alt, source_ids, sources, link)
+    rows = len(data) if data is not None else 0
+    return HTML(figure, metadata=cited("figure", anchor, source_ids, annex, rows))
 
 
 def table_html(frame: pd.DataFrame, caption: str, source_ids: Iterable[str],
@@ -196,18 +200,20 @@ def show_table(frame: pd.DataFrame, *, caption: str, source_ids: Iterable[str],
     from IPython.display import HTML
 
     table = table_html(frame, caption, source_ids, sources, total)
-    if annex:
-        table = annex_item(table, annex, total if total is not None else len(frame))
-    return HTML(table)
+    rows = total if total is not None else len(frame)
+    return HTML(table, metadata=cited("table", None, source_ids, annex, rows))
 
 
-ANNEX_END = "<!--/bl-annex-->"
+METADATA_KEY = "borderland"
 
 
-def annex_item(table: str, title: str, rows: int) -> str:
-    """A table marked for the annex: the renderer moves it there and leaves a link."""
-    return (f'<div class="bl-annex-item" data-annex="{html.escape(title)}" '
-            f'data-rows="{rows}">{table}</div>{ANNEX_END}')
+def cited(kind: str, anchor: str | None, source_ids: Iterable[str], annex: str | None,
+          rows: int) -> dict:
+    """The output metadata of a figure or table: `kind`, its `id` (a figure's anchor), the
+    `sources` it cites (sorted ids), and, for an item the annex holds, its `annex` title and
+    `rows` (the renderer moves it there and leaves a link)."""
+    return {METADATA_KEY: {"kind": kind, "id": anchor, "sources": sorted(set(source_ids)),
+                           "annex": annex, "rows": int(rows)}}
 
 
 def markdown(text: str):

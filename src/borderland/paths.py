@@ -7,7 +7,6 @@ from pathlib import Path
 ROOT = Path(os.environ.get("BORDERLAND_ROOT", Path(__file__).resolve().parents[2]))
 DATA = ROOT / "data"
 NOTEBOOKS = ROOT / "notebooks"
-FIGURES = ROOT / "figures"
 REPORT = ROOT / "report"
 SCENARIOS = ROOT / "scenarios"
 LOCK = ROOT / "requirements.lock"

@@ -59,11 +59,6 @@ def launch(playwright):
         raise PdfError(f"{hint}: {str(exc).splitlines()[0]}") from exc
 
 
-def print_pdf(html_path: Path, pdf_path: Path) -> None:
-    """Print `html_path` to `pdf_path` (A4, page numbers, outline from headings)."""
-    Printer().print(html_path, pdf_path)
-
-
 class Printer:
     """A browser started now in a thread of its own, printing one file when asked.
 

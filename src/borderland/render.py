@@ -17,40 +17,75 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from .output import METADATA_KEY
+
 TEMPLATES = Path(__file__).parent / "templates"
 _HEADING = re.compile(r'<h([12])(?: id="([^"]*)")?>(.*?)</h\1>', re.DOTALL)
-_SOURCE_LINK = re.compile(r'href="#source-([a-z0-9-]+)"')
-_FIGURE = re.compile(r'<figure class="bl-figure" id="([^"]+)">.*?data-sources="([^"]*)"', re.DOTALL)
-_DATA_SOURCES = re.compile(r'data-sources="([^"]*)"')
 _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="[^"]*">.*?</a>', re.DOTALL)
-_ANNEX_ITEM = re.compile(r'<div class="bl-annex-item" data-annex="([^"]*)" data-rows="(\d+)">'
-                         r'(.*?)</div><!--/bl-annex-->', re.DOTALL)
+# A citation in Markdown (narrative text, context.md): [Publisher (date)](#source-ID)
+_MARKDOWN_CITATION = re.compile(r"\]\(#source-([a-z0-9-]+)\)")
 ANNEX_FILE = "annex.html"
 REPORT_FILE = "index.html"
 
 
 @dataclass
 class Section:
-    """One notebook as rendered for the report."""
+    """One notebook as rendered for the report.
+
+    `items`: its figures and tables in reading order, as their output metadata says
+    (kind, id, sources, annex, rows; an annex item also its `body` and `slot`, the
+    placeholder it leaves in `body`); `links`: the source ids its Markdown cites."""
 
     notebook: str
     title: str
     anchor: str
     body: str
     subheadings: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
 
 
-def render_section(executed: Path, notebook: str, show_code: bool) -> Section:
-    """nbconvert one executed notebook; make its heading ids unique within the report."""
-    return section_from_html(notebook_html(executed, show_code), notebook)
+def notebook_section(executed: Path, show_code: bool) -> dict:
+    """One executed notebook as HTML through the `borderland_section` template, with what it
+    cites read from the notebook itself: {"body", "items", "links"} (see `Section`).
 
-
-def notebook_html(executed: Path, show_code: bool) -> str:
-    """One executed notebook as HTML through the `borderland_section` template."""
+    An item the annex holds leaves a placeholder in `body`, which `split_annex` replaces
+    by a link to the annex."""
     import nbformat
 
-    body, _ = _exporter(show_code).from_notebook_node(nbformat.read(executed, as_version=4))
-    return body
+    nb = nbformat.read(executed, as_version=4)
+    items, links = [], []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            links += _MARKDOWN_CITATION.findall(cell.source)
+            continue
+        for out in cell.get("outputs", []):
+            data = out.get("data", {})
+            if "text/markdown" in data:
+                links += _MARKDOWN_CITATION.findall(_text(data["text/markdown"]))
+            item = out.get("metadata", {}).get("text/html", {}).get(METADATA_KEY)
+            if not item or "text/html" not in data:
+                continue
+            item = dict(item)
+            if item.get("annex"):
+                item["slot"] = f"<!--borderland-annex-{len(items)}-->"
+                item["body"] = _as_exported(_text(data["text/html"]))
+                data["text/html"] = item["slot"]
+            items.append(item)
+    body, _ = _exporter(show_code).from_notebook_node(nb)
+    return {"body": body, "items": items, "links": sorted(set(links))}
+
+
+def _as_exported(fragment: str) -> str:
+    """`fragment` serialised as the exporter serialises the notebook's HTML (BeautifulSoup's
+    html.parser), so that an item moved to the annex reads as it would have in its chapter."""
+    from bs4 import BeautifulSoup
+
+    return str(BeautifulSoup(fragment, features="html.parser"))
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else value
 
 
 @functools.cache
@@ -63,7 +98,8 @@ def _exporter(show_code: bool):
                         exclude_output_prompt=True, anchor_link_text="")
 
 
-def section_from_html(body: str, notebook: str) -> Section:
+def section_from_html(body: str, notebook: str, items: list[dict] | None = None,
+                      links: list[str] | None = None) -> Section:
     """A section from a notebook's HTML, its heading ids made unique within the report."""
     title, subheadings = notebook, []
     seen: set[str] = set()
@@ -80,7 +116,8 @@ def section_from_html(body: str, notebook: str) -> Section:
         return f'<h{level} id="{anchor}">{text}</h{level}>'
 
     body = _HEADING.sub(relabel, body)
-    return Section(notebook, title, f"section-{notebook}", body, subheadings)
+    return Section(notebook, title, f"section-{notebook}", body, subheadings, list(items or []),
+                   list(links or []))
 
 
 def _slug(text: str) -> str:
@@ -106,6 +143,7 @@ class AnnexTable:
     body: str
     chapter: str
     chapter_anchor: str
+    sources: list[str] = field(default_factory=list)
 
 
 def split_annex(sections: list[Section]) -> tuple[list[Section], list[AnnexTable]]:
@@ -116,26 +154,33 @@ def split_annex(sections: list[Section]) -> tuple[list[Section], list[AnnexTable
     tables: list[AnnexTable] = []
     out = []
     for section in sections:
-        def move(match: re.Match, section=section) -> str:
+        body, kept = section.body, []
+        for item in section.items:
+            if not item.get("annex"):
+                kept.append(item)
+                continue
             number = len(tables) + 1
-            title, rows = html.unescape(match.group(1)), int(match.group(2))
-            anchor = f"annex-a{number}"
-            tables.append(AnnexTable(number, title, rows, anchor, match.group(3),
-                                     section.title, section.anchor))
-            kind = "chart" if match.group(3).lstrip().startswith("<figure") else "listing"
-            return (f'<p class="bl-annex-ref" id="ref-{anchor}">The full {kind}, '
-                    f'{html.escape(title)} ({rows:,} rows), is <a href="{ANNEX_FILE}#{anchor}">'
-                    f"{'figure' if kind == 'chart' else 'table'} A{number} of the annex</a>."
-                    "</p>")
-        out.append(Section(section.notebook, section.title, section.anchor,
-                           _ANNEX_ITEM.sub(move, section.body), section.subheadings))
+            title, rows, anchor = item["annex"], item["rows"], f"annex-a{number}"
+            tables.append(AnnexTable(number, title, rows, anchor, item["body"], section.title,
+                                     section.anchor, list(item["sources"])))
+            chart = item["kind"] == "figure"
+            body = body.replace(item["slot"], (
+                f'<p class="bl-annex-ref" id="ref-{anchor}">The full '
+                f"{'chart' if chart else 'listing'}, {html.escape(title)} ({rows:,} rows), is "
+                f'<a href="{ANNEX_FILE}#{anchor}">{"figure" if chart else "table"} A{number} of '
+                "the annex</a>.</p>"), 1)
+        out.append(Section(section.notebook, section.title, section.anchor, body,
+                           section.subheadings, kept, section.links))
     return out, tables
 
 
-def cited_sources(sections: list[Section], sources: pd.DataFrame) -> list[str]:
-    """source_ids linked from the sections, plus the documents those outlets were read in."""
-    cited = {sid for s in sections for sid in _SOURCE_LINK.findall(s.body)}
-    cited |= {sid for s in sections for ids in _DATA_SOURCES.findall(s.body) for sid in ids.split()}
+def cited_sources(sections: list[Section], sources: pd.DataFrame,
+                  annex: list[AnnexTable] = ()) -> list[str]:
+    """source_ids cited by the sections' figures, tables and text (and by `annex`), plus the
+    documents those outlets were read in."""
+    cited = {sid for s in sections for sid in s.links}
+    cited |= {sid for s in sections for item in s.items for sid in item["sources"]}
+    cited |= {sid for table in annex for sid in table.sources}
     via = sources.set_index("source_id")["via"].dropna()
     cited |= {via[sid] for sid in cited if sid in via.index}
     return sorted(cited & set(sources["source_id"]))
@@ -144,10 +189,10 @@ def cited_sources(sections: list[Section], sources: pd.DataFrame) -> list[str]:
 def figures_citing(sections: list[Section]) -> dict[str, list[tuple[int, str]]]:
     """source_id -> [(figure number, figure anchor)], numbering figures in reading order."""
     citing: dict[str, list[tuple[int, str]]] = {}
-    figures = [m for s in sections for m in _FIGURE.findall(s.body)]
-    for number, (anchor, ids) in enumerate(figures, start=1):
-        for sid in html.unescape(ids).split():
-            citing.setdefault(sid, []).append((number, anchor))
+    figures = [item for s in sections for item in s.items if item["kind"] == "figure"]
+    for number, item in enumerate(figures, start=1):
+        for sid in item["sources"]:
+            citing.setdefault(sid, []).append((number, item["id"]))
     return citing
 
 
@@ -195,9 +240,17 @@ ANNEX_CHAPTERS = ("07-methodology",)  # chapters printed in the annex, after its
 
 
 def split_chapters(sections: list[Section]) -> tuple[list[Section], list[Section]]:
-    """(the report's chapters, the chapters that go to the annex: `ANNEX_CHAPTERS`)."""
-    return ([s for s in sections if s.notebook not in ANNEX_CHAPTERS],
-            [s for s in sections if s.notebook in ANNEX_CHAPTERS])
+    """(the report's chapters, the chapters that go to the annex: `ANNEX_CHAPTERS`), the
+    latter with their full listings kept in place."""
+    moved = []
+    for section in (s for s in sections if s.notebook in ANNEX_CHAPTERS):
+        body = section.body
+        for item in section.items:
+            if item.get("annex"):
+                body = body.replace(item["slot"], item["body"], 1)
+        moved.append(Section(section.notebook, section.title, section.anchor, body,
+                             section.subheadings, section.items, section.links))
+    return [s for s in sections if s.notebook not in ANNEX_CHAPTERS], moved
 
 
 def split_lead(sections: list[Section]) -> tuple[list[Section], str]:
@@ -214,19 +267,19 @@ def split_lead(sections: list[Section]) -> tuple[list[Section], str]:
     lead = first.body[start.end():stop]
     trimmed = Section(first.notebook, first.title, first.anchor,
                       first.body[:start.start()] + first.body[stop:],
-                      [s for s in first.subheadings if s["title"] != LEAD_HEADING])
+                      [s for s in first.subheadings if s["title"] != LEAD_HEADING],
+                      first.items, first.links)
     return [trimmed, *sections[1:]], lead
 
 
 def render_report(sections: list[Section], sources: pd.DataFrame, meta: dict) -> str:
     """The whole report as one HTML string: the key findings on the title page, annex
-    tables replaced by links to the annex, Source lines linking to the annex's
-    bibliography."""
+    tables replaced by links to the annex, `ANNEX_CHAPTERS` left to the annex, Source lines
+    linking to the annex's bibliography."""
     sections, moved = split_chapters(sections)
     sections, annex = split_annex(sections)
     cited = cited_sources(sections, sources)
-    listed = cited_sources([*moved, *(Section("annex", "Annex", "annex", t.body) for t in annex)],
-                           sources)
+    with_annex = cited_sources([*sections, *moved], sources, annex)
     sections, lead = split_lead(sections)
     for section in sections:
         body = section.body.replace('href="#source-', f'href="{ANNEX_FILE}#source-')
@@ -234,20 +287,18 @@ def render_report(sections: list[Section], sources: pd.DataFrame, meta: dict) ->
                                            f'href="{ANNEX_FILE}#bibliography"'))
     return _environment().get_template("report.html.j2").render(
         sections=sections, annex=annex, annex_file=ANNEX_FILE, cited=len(cited),
-        cited_with_annex=len(set(cited) | set(listed)), annex_chapters=moved,
+        cited_with_annex=len(with_annex), annex_chapters=moved,
         lead=Markup(lead.replace('href="#source-', f'href="{ANNEX_FILE}#source-')),
         css=Markup((TEMPLATES / "report.css").read_text()), **meta)
 
 
 def render_annex(sections: list[Section], sources: pd.DataFrame, meta: dict) -> str:
-    """The annex as one HTML string: every full listing, linked back to its chapter, and
-    the bibliography of every document the report and the listings cite (its figure
-    numbers link to the report's figures)."""
+    """The annex as one HTML string: every full listing, linked back to its chapter, the
+    `ANNEX_CHAPTERS`, and the bibliography of every document the report, the listings and
+    those chapters cite (its figure numbers link to the report's figures)."""
     chapters, moved = split_chapters(sections)
     chapters, tables = split_annex(chapters)
-    listed = [Section("annex", "Annex", "annex", t.body) for t in tables]
-    cited = sorted(set(cited_sources(chapters, sources)) | set(cited_sources(listed, sources))
-                   | set(cited_sources(moved, sources)))
+    cited = cited_sources([*chapters, *moved], sources, tables)
     for table in tables:
         table.body = Markup(table.body)
     for chapter in moved:

@@ -1,0 +1,137 @@
+"""Every cache key of the build, made one way: sha256 over named parts.
+
+A part is a label and its bytes (a file's name and content, a value's JSON). The keys:
+
+- `data_hash(data_dir)`: the tables and the map's geo files; the report shows it.
+- `environment()`: the lock file's text, Python's version and the versions of the
+  libraries that shape the output (pandas, matplotlib...), as installed.
+- `code()`: the package (code, style, templates), the notebooks' text files, and the
+  environment.
+- `tables_key(data_dir)`: the typed-tables pickle: the data, the validating code and the
+  environment (a pickle is only read back by the pandas that wrote it).
+- `job_key(...)`: one notebook's run; `build_key(...)`: the whole report.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from collections.abc import Iterable
+from importlib import metadata
+from pathlib import Path
+
+from . import paths
+
+PACKAGE = Path(__file__).parent
+# Libraries whose version can change what the report holds or how its caches read back.
+LIBRARIES = ("pandas", "numpy", "matplotlib", "resvg-py", "nbconvert", "nbformat", "papermill",
+             "ipykernel", "jinja2", "beautifulsoup4", "playwright")
+
+
+class Fingerprint:
+    """A sha256 fed with labelled parts."""
+
+    def __init__(self, *parts: tuple[str, bytes | str]):
+        self._digest = hashlib.sha256()
+        for label, payload in parts:
+            self.add(label, payload)
+
+    def add(self, label: str, payload: bytes | str) -> Fingerprint:
+        self._digest.update(label.encode())
+        self._digest.update(payload.encode() if isinstance(payload, str) else payload)
+        return self
+
+    def add_file(self, path: Path, label: str | None = None) -> Fingerprint:
+        """The file's label (default its name) and bytes; `<missing>` when there is none."""
+        return self.add(label or path.name, path.read_bytes() if path.is_file() else b"<missing>")
+
+    def add_value(self, label: str, value) -> Fingerprint:
+        """A JSON-able value (keys sorted, anything else by its str)."""
+        return self.add(label, json.dumps(value, sort_keys=True, default=str))
+
+    def hexdigest(self, length: int = 64) -> str:
+        return self._digest.hexdigest()[:length]
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of one file's bytes (the manifest's record of a published file)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def data_hash(data_dir: Path) -> str:
+    """sha256 over the table files and the map's geo files (names and bytes) of `data_dir`."""
+    from .schema import TABLES
+
+    fp = Fingerprint()
+    for table in TABLES.values():
+        fp.add_file(data_dir / table.file, table.file)
+    for path in sorted((data_dir / "geo").glob("*")):  # the map's boundaries and gazetteer
+        if path.is_file() and path.suffix in (".csv", ".geojson"):
+            fp.add_file(path)
+    return fp.hexdigest()
+
+
+def versions(libraries: Iterable[str] = LIBRARIES) -> dict[str, str]:
+    """Installed version of each library ('-' when it is not installed)."""
+    found = {}
+    for name in libraries:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "-"
+    return found
+
+
+def environment(lock: Path | None = None) -> str:
+    """What the code runs on: the lock file's text, Python, the libraries' versions."""
+    lock = lock or paths.LOCK
+    return (Fingerprint().add_file(lock, "lock").add("python", sys.version)
+            .add_value("libraries", versions()).hexdigest())
+
+
+def package_files(names: Iterable[str] | None = None) -> Fingerprint:
+    """The package's files (or only `names`, relative to it), without bytecode."""
+    fp = Fingerprint()
+    chosen = [PACKAGE / n for n in names] if names is not None else sorted(PACKAGE.rglob("*"))
+    for path in chosen:
+        if path.is_file() and "__pycache__" not in path.parts:
+            fp.add_file(path, str(path.relative_to(PACKAGE)))
+    return fp
+
+
+def code() -> str:
+    """The package's files (code, style, templates), the notebooks' text files (context.md)
+    and the environment."""
+    fp = package_files()
+    for path in sorted(paths.NOTEBOOKS.glob("*.md")):
+        fp.add_file(path)
+    return fp.add("environment", environment()).hexdigest()
+
+
+TABLE_CODE = ("schema.py", "validate.py", "dates.py", "load.py", "fingerprint.py")
+
+
+def tables_key(data_dir: Path) -> str:
+    """The typed-tables cache: the data, the code that validates and types it, the environment."""
+    return (package_files(TABLE_CODE).add("data", data_hash(data_dir))
+            .add("environment", environment()).hexdigest(32))
+
+
+def job_key(notebook: Path, parameters: dict, data: str, code_key: str) -> str:
+    """One notebook's run: its bytes, its parameters, the data and the code."""
+    return (Fingerprint().add_file(notebook).add_value("parameters", parameters)
+            .add("data", data).add("code", code_key).hexdigest(32))
+
+
+def build_key(code_key: str, notebooks: list[Path], data_files: list[tuple[str, Path]],
+              settings: list) -> str | None:
+    """The whole report: code, notebooks, data files and settings; None if a notebook is
+    missing."""
+    fp = Fingerprint(("code", code_key))
+    for path in notebooks:
+        if not path.is_file():
+            return None
+        fp.add_file(path, path.stem)
+    for label, path in data_files:
+        fp.add_file(path, label)
+    return fp.add_value("settings", settings).hexdigest()
