@@ -50,7 +50,10 @@ def test_controls_redraw_the_view_as_they_change(tmp_path, monkeypatch):
     nb.cells.append(nbformat.v4.new_code_cell(textwrap.dedent(PROBE)))
     NotebookClient(nb, timeout=600, kernel_name="python3",
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
-    printed = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
+    streams = [o for o in nb.cells[-1].outputs if o.output_type == "stream"]
+    printed = "".join(o.get("text", "") for o in streams if o.get("name") == "stdout")
+    warned = "".join(o.get("text", "") for o in streams if o.get("name") == "stderr")
+    assert "IllegibleChart" not in warned, warned
     seen = json.loads(printed)
 
     # a view on open, without a click: the timeline, one episode and the rows behind it

@@ -133,6 +133,8 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
     x0, x1 = (mdates.date2num(x) for x in x_range)
     width_in = WIDTH - LEFT_IN - RIGHT_IN
     counts = _pack(items, fig, x0, x1, width_in)
+    # a lane is as many rows as its items need, and at least as many as its label's lines
+    rows = {key: max(counts.get(key, 1), 1, label.count("\n") + 1) for key, label in lanes}
     heading_rows = 1.1
     y, centres, tops, last_group = 0.0, {}, {}, None
     for key, _ in lanes:
@@ -142,7 +144,7 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
                 y += heading_rows
                 tops[key] = y
         centres[key] = y + 0.35
-        y += max(counts.get(key, 1), 1) + 0.3
+        y += rows[key] + 0.3
     total_rows = y
     top_in, bottom_in = 0.4 + 0.17 * len(textwrap.wrap(title, 88)), 0.9
     row_in = max(MIN_ROW_IN, min(ROW_IN, (FIT_IN - top_in - bottom_in) / total_rows))
@@ -158,14 +160,14 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
                                                   else 1))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_xlabel("Year (date of the step, or of what a figure describes)", fontsize=8)
-    ax.set_yticks([centres[k] - 0.5 + max(counts.get(k, 1), 1) / 2 for k, _ in lanes],
+    ax.set_yticks([centres[k] - 0.5 + rows[k] / 2 for k, _ in lanes],
                   [label for _, label in lanes])
     ax.tick_params(axis="y", length=0)
     ax.grid(axis="y", visible=False)
     ax.spines["left"].set_visible(False)
     for index, (key, _) in enumerate(lanes):
         if index % 2 == 0:
-            ax.axhspan(centres[key] - 0.5, centres[key] - 0.5 + max(counts.get(key, 1), 1) + 0.15,
+            ax.axhspan(centres[key] - 0.5, centres[key] - 0.5 + rows[key] + 0.15,
                        color="#f3f3f3", zorder=0, lw=0)
     for key, top in tops.items():
         ax.text(-LEFT_IN / width_in, top - 0.25, groups[key],
