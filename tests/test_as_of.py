@@ -320,3 +320,21 @@ def test_every_scenario_names_valid_parameters(tables, path):
 
     values, _ = read_params_file(path)
     params.check(values, tables)
+
+
+def test_an_episode_dated_to_the_month_starts_its_first_week_at_its_first_toll(tmp_path):
+    from rows import SOURCE, claim, dataset
+    docs = [{"source_id": f"doc-{d}", **SOURCE, "published": d, "date_precision": "day"}
+            for d in ("2021-04-29", "2021-05-03")]
+    tables = dataset(tmp_path, claims=[
+        claim(10, event_id="war", reported_on="2021-04-29", best="3", source_id="doc-2021-04-29"),
+        claim(11, event_id="war", reported_on="2021-05-03", best="9", claimant="Outlet",
+              claimant_type="media", source_id="doc-2021-05-03")],
+        events=[{"event_id": "war", "start_date": "2021-04", "date_precision": "month"}],
+        sources=docs)
+    rows = tables.casualty_claims
+    claims = statements.collapse(rows[rows["claim_id"] >= "c0010"])
+    event = tables.events.set_index("event_id", drop=False).loc["war"]
+    assert growth.day_one(event, claims) == pd.Timestamp("2021-04-29")
+    week = growth._week(growth.as_known(claims, event, pd.Timestamp("2021-06-30")))
+    assert (week["official_high"], week["other_high"]) == (3, 9)

@@ -207,3 +207,32 @@ def test_a_passed_target_counts_as_a_delay_up_to_the_latest_known_day(tmp_path):
     assert late["slip_years"] == pytest.approx(3.0, abs=0.05)  # end of 2018 -> end of 2021
     before = derive.slippage(rows[rows["known_on_to"] <= "2018-06-30"])
     assert not before.set_index("milestone").loc["completion", "overdue"]
+
+
+def test_highest_credible_prefers_all_sides_of_one_country_to_one_side(tmp_path):
+    # May 2022: the government's 21 dead (all sides) stands, not ADC's ~40 civilians
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="21", country="TJ", reliability="medium"),
+        claim(11, best="40", qualifier="about", party="civilians", country="TJ",
+              claimant="ADC", claimant_type="ngo", reliability="medium")])
+    rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
+    assert derive.highest_credible(rows).iloc[0]["claim_id"] == "c0010"
+
+
+def test_longest_slip_measures_moved_or_late_steps_not_a_target_merely_passed(tmp_path):
+    steps = [milestone(10, date="2009", stated_on="2005", source_id="doc-2005"),
+             milestone(11, milestone="other-step", date="2012", stated_on="2005",
+                       source_id="doc-2005"),
+             milestone(12, milestone="other-step", date="2014", stated_on="2011",
+                       source_id="doc-2011")]
+    documents = [{"source_id": f"doc-{y}", **SOURCE, "published": y, "date_precision": "year"}
+                 for y in ("2005", "2011", "2020")]
+    steps.append(milestone(13, milestone="third-step", status="actual", kind="other",
+                           date="2020", stated_on="2020", source_id="doc-2020"))
+    tables = dataset(tmp_path, milestones=steps, sources=documents)
+    rows = tables.milestones[tables.milestones["milestone_id"] >= "m0010"]
+    slips = derive.slippage(rows)
+    passed = slips.set_index("milestone").loc["completion"]
+    assert passed["overdue"] and passed["slip_years"] > 10  # counted as overdue...
+    worst = derive.longest_slip(slips)
+    assert worst["milestone"] == "other-step"  # ...but the measured slip is the moved target

@@ -120,7 +120,8 @@ def highest_credible(claims: pd.DataFrame, estimate: str = "best",
     frame = _prefer(frame, frame["rank"] >= RANK["medium"])
     frame = _prefer(frame, frame["party"] != "unspecified")
     all_sides = frame["party"] == "all"
-    frame = frame.assign(coverage=(~all_sides).astype(int) + (all_sides & frame["country"].notna()))
+    frame = frame.assign(coverage=2 * (~all_sides).astype(int)
+                         + (all_sides & frame["country"].notna()).astype(int))
     frame = frame[frame["coverage"] == frame.groupby("event_id")["coverage"].transform("min")]
     top = frame[frame["rank"] == frame.groupby("event_id")["rank"].transform("max")]
     top = top.sort_values(["event_id", "value", "claim_id"], ascending=[True, False, True])
@@ -181,6 +182,17 @@ def slippage(milestones: pd.DataFrame, kinds: tuple[str, ...] | None = STEP_KIND
                      latest["stated_on"], group["stated_on"].nunique(), actual_date,
                      round(slip, 1), done, overdue])
     return pd.DataFrame(rows, columns=columns)
+
+
+def longest_slip(slips: pd.DataFrame) -> pd.Series | None:
+    """The `slippage` row with the longest slip the record shows: a step done late or a
+    target moved later (a target that merely passed with no report of the step in the
+    record is overdue, but its slip is not a measured one); None when there is none."""
+    measured = slips[(slips["slip_years"] > 0)
+                     & (slips["done"] | (slips["latest_target"] > slips["first_target"]))]
+    if measured.empty:
+        return None
+    return measured.sort_values(["slip_years", "subject"], ascending=[False, True]).iloc[0]
 
 
 def span_end(milestones: pd.DataFrame, subject: str, contains: str = "lease") -> str | None:

@@ -42,8 +42,9 @@ def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
     if not war.empty:
         span = _span(killed, by_id.loc[war.iloc[0]["claim_id"]])
         if span:
-            text += (f". The civil war of 1992-97 is of another order: {span} dead in the "
-                     "statements of its whole toll rated medium or better")
+            text += (". The civil war of 1992-97 is of another order: estimates of its whole "
+                     f"toll rated medium or better run from {span} dead (counts of its first "
+                     "year alone are lower)")
     return text + "."
 
 
@@ -108,15 +109,14 @@ def energy_slips(milestones: pd.DataFrame) -> str | None:
     slips = derive.slippage(milestones[milestones["track"] == "energy"])
     if slips.empty:
         return None
-    late = slips[slips["slip_years"] > 0]
     done_late = int((slips["done"] & (slips["slip_years"] > 0)).sum())
     waiting = int((~slips["done"] & (slips["slip_years"] > 0)).sum())
     text = (f"Of {len(slips)} energy-project steps with an announced start, commissioning or "
             f"completion date, {done_late} of the {int(slips['done'].sum())} reported done came "
             f"later than first announced, and {waiting} of the {int((~slips['done']).sum())} "
             "not reported done have had their target moved or passed")
-    if not late.empty:
-        worst = late.sort_values(["slip_years", "subject"], ascending=[False, True]).iloc[0]
+    worst = derive.longest_slip(slips)
+    if worst is not None:
         latest = worst["latest_target"][:4]
         since = (f"done in {str(worst['actual'])[:4]}" if worst["done"] else
                  f"last due {latest} and not reported done" if worst["overdue"] else

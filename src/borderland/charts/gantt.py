@@ -129,8 +129,8 @@ def _gantt_title(table: pd.DataFrame, subject: str) -> str:
     late = table[table["slip_years"] > 0]
     text = (f"{subject}: {len(late)} of {len(table)} steps with an announced date came late "
             "or are still waiting")
-    if not late.empty:
-        worst = late.sort_values(["slip_years", "subject"], ascending=[False, True]).iloc[0]
+    worst = derive.longest_slip(table)
+    if worst is not None:
         text += (f"; longest slip {worst['slip_years']:g} years "
                  f"({pretty(worst['subject'], capital=True)}, {pretty(worst['milestone'])})")
     return text

@@ -58,7 +58,7 @@ def as_known(claims: pd.DataFrame, event: pd.Series, last: pd.Timestamp,
         return pd.DataFrame(columns=columns)
     frame = frame[(frame["party"] == key[0]) & (frame["country"].fillna("") == key[1])]
     rows = []
-    for label, day in checkpoints(event["start_date_from"], last):
+    for label, day in checkpoints(day_one(event, frame), last):
         held = frame[frame["first_known"] <= day]
         official = held[held["claimant_type"] == "official"]["value"].astype(float)
         other = held[held["claimant_type"] != "official"]["value"].astype(float)
@@ -67,6 +67,15 @@ def as_known(claims: pd.DataFrame, event: pd.Series, last: pd.Timestamp,
                      other.min() if len(other) else None, other.max() if len(other) else None,
                      len(held), " ".join(sorted(held["claim_id"]))])
     return pd.DataFrame(rows, columns=columns)
+
+
+def day_one(event: pd.Series, frame: pd.DataFrame) -> pd.Timestamp:
+    """The episode's first day: its start date when known to the day, else the day its
+    first death toll was published (an episode dated "April 2021" did not begin on 1 April)."""
+    start = event["start_date_from"]
+    if event.get("date_precision") == "day" or frame.empty:
+        return start
+    return max(start, frame["first_known"].min())
 
 
 def major_episodes(claims: pd.DataFrame, events: pd.DataFrame, n: int = 4) -> list[str]:
@@ -100,7 +109,8 @@ def record_as_it_grew(claims: pd.DataFrame, events: pd.DataFrame, last: pd.Times
                "better, each counted once however many outlets relayed it. The line is the "
                "highest official figure; the band runs from the lowest to the highest figure "
                "anyone else gave, its dark edge the highest. The dates are not evenly spaced: "
-               "each day of the first week, then one and three months, one and five years, and "
+               "each day of the first week (from the episode's first day, or the day its first "
+               "toll was published when it is dated only to the month), then one and three months, one and five years, and "
                "the latest date the record holds (the edition's as_of date when it has one), "
                "where the last figures are printed. A gap means no such figure had yet been published.")
     alt = f"{title}. " + " ".join(_alt(t, events) for t in tables)

@@ -28,10 +28,12 @@ PARTIES = TABLES["casualty_claims"].column("party").allowed
 ROW_IN = 0.15  # inches per row
 LINE_ROWS = 1.0  # rows each further line of a wrapped label takes (8 pt type)
 LABEL_CHARS = 54  # a row label wraps beyond this many characters
-PANEL_ROWS = 42.0  # rows (of ROW_IN, with group headings) one chart holds: a page at most
+PANEL_ROWS = 36.0  # rows (of ROW_IN, with group headings) one chart holds: a page at most
 LOG_NOTE = (" The axis is a log scale, so that tolls of 2 and of 2,000 both show; it starts "
             "at 0, where a stated zero sits, and is linear up to 1.")
-REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability"]
+SCOPE_WORDS = {"period": " · part of the time", "incident": " · one incident",
+               "subset": " · part of the side"}  # a count of less than the whole episode
+REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability", "scope"]
 
 
 def _groups(frame: pd.DataFrame, by: tuple[str, ...],
@@ -55,7 +57,7 @@ def repeats(group: pd.DataFrame) -> list[tuple[pd.Series, pd.DataFrame]]:
     ident = "claim_id" if "claim_id" in group else "deployment_id"
     ordered = group.sort_values(["reported_on_from", ident])
     return [(rows.iloc[0], rows) for _, rows in
-            ordered.groupby(REPEAT_KEY, sort=False, dropna=False)]
+            ordered.groupby([c for c in REPEAT_KEY if c in group], sort=False, dropna=False)]
 
 
 def _row_label(rows: pd.DataFrame) -> str:
@@ -69,7 +71,8 @@ def _row_label(rows: pd.DataFrame) -> str:
     if last != when:
         when += f" to {last}"
     new = " · NEW" if _is_new(rows) else ""
-    return wrap(f"{name} · {when}{new}", LABEL_CHARS)
+    part = SCOPE_WORDS.get(first.get("scope"), "")
+    return wrap(f"{name} · {when}{part}{new}", LABEL_CHARS)
 
 
 def _is_new(rows: pd.DataFrame) -> bool:
@@ -117,19 +120,32 @@ def _grouping(frame: pd.DataFrame, by: tuple[str, ...]) -> tuple[pd.DataFrame, t
 def panels(frame: pd.DataFrame, *, by: tuple[str, ...] = ("outcome", "party"),
            order: dict[str, list] | None = None, rows: float = PANEL_ROWS) -> list[pd.DataFrame]:
     """`frame` cut between its groups into parts whose claim_ranges charts fit a page
-    (at most `rows` rows each, headings included); one part when it all fits."""
+    (at most `rows` rows each, headings included); one part when it all fits. A group
+    too long for one page is cut between its rows (its heading repeats on the next)."""
     grouped, by = _grouping(frame, by)
     parts, current, used = [], [], 0.0
     for key, group in _groups(grouped, by, order):
-        size = _group_rows(key, [_row_label(m) for _, m in repeats(group)])
-        if current and used + size > rows:
-            parts.append(current)
-            current, used = [], 0.0
-        current.append(group.index)
-        used += size
+        for chunk in _chunks(key, repeats(group), rows):
+            size = _group_rows(key, [_row_label(m) for _, m in chunk])
+            if current and used + size > rows:
+                parts.append(current)
+                current, used = [], 0.0
+            current.append([i for _, m in chunk for i in m.index])
+            used += size
     if current:
         parts.append(current)
     return [frame.loc[[i for index in part for i in index]] for part in parts]
+
+
+def _chunks(key: tuple, lines: list, rows: float) -> list[list]:
+    """A group's rows (`repeats`) in runs that each fit `rows` with the group's heading."""
+    chunks, current = [], []
+    for line in lines:
+        if current and _group_rows(key, [_row_label(m) for _, m in [*current, line]]) > rows:
+            chunks.append(current)
+            current = []
+        current.append(line)
+    return [*chunks, current] if current else chunks
 
 
 def claim_range_charts(frame: pd.DataFrame, subject: str, *,
@@ -172,6 +188,10 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
     title = title or _title(frame, subject, noun)
     set_title(fig, title)
     caption = _caption(noun) + (LOG_NOTE if ax.get_xscale() == "symlog" else "")
+    if "scope" in frame and (frame["scope"] != "whole").any():
+        caption += (" Rows marked “one incident”, “part of the time” or “part of the side” count "
+                    "less than the whole episode (one clash, the first day, one unit); titles "
+                    "compare whole-episode tolls only.")
     if "new" in frame and frame["new"].any():
         caption += " Rows marked NEW were first published in this edition's window of changes."
     return Chart(fig, title, caption, _alt(groups, by, frame, subject),
@@ -244,8 +264,8 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
             "of all sides"
         official = _side_text(top["official_low"], by_id.loc[top["official_claim"]])
         other = _side_text(top["other_low"], by_id.loc[top["other_claim"]])
-        drawn = (f"; all death tolls drawn, lower-rated and partial counts included, run from "
-                 f"{derive.number(values.min())} to {derive.number(values.max())}"
+        drawn = (f"; every toll drawn: {derive.number(values.min())} to "
+                 f"{derive.number(values.max())}"
                  if values.min() < top["official_low"] or values.max() > top["other"] else "")
         return (f"{subject}: officials put the whole toll {party} at {official}, others at "
                 f"{other}{drawn} ({who})")
@@ -335,9 +355,10 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     title = f"{subject}: {len(frame)} claims in {len(groups)} groups, none contested"
     ratios = [(_ratio(lines), key, lines) for key, lines in groups]
     ratios = [r for r in ratios if r[0]]
+    contested = sum(1 for _, lines in groups if _contested(lines))
     if ratios:
         _, key, lines = max(ratios, key=lambda r: r[0])
-        title = (f"{subject}: claims disagree in {len(ratios)} of {len(groups)} groups, most "
+        title = (f"{subject}: claims disagree in {contested} of {len(groups)} groups, most "
                  f"widely on {_group_label(key).replace(chr(10), ' ')} "
                  f"({_span_text(lines)})")
     set_title(fig, title)
@@ -367,6 +388,13 @@ def _extremes(lines):
 def _span_text(lines) -> str:
     lowest, highest = _extremes(lines)
     return derive.stated(lowest) if lowest is highest else f"{derive.stated(lowest)} to {derive.stated(highest)}"
+
+
+def _contested(lines) -> bool:
+    """True when a group's figures do not all agree (its grey bar has a length)."""
+    lowest, highest = _extremes(lines)
+    return min(float(lowest[c]) for c in ("low", "best", "high") if not pd.isna(lowest[c])) < \
+        max(float(highest[c]) for c in ("low", "best", "high") if not pd.isna(highest[c]))
 
 
 def _ratio(lines) -> float | None:
