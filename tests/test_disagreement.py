@@ -39,6 +39,18 @@ def test_a_first_days_or_one_incidents_count_is_not_a_dispute_with_the_whole_tol
     assert disagreement.tolls(rows, {"event-one": "Test event"}).empty
 
 
+def test_an_early_count_is_not_the_rival_of_a_final_toll_stated_months_later(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="5", reported_on="2015-09-05"),
+        claim(11, best="40", reported_on="2015-12-20", claimant="Outlet", claimant_type="media",
+              source_id="doc-b"),
+        claim(12, best="12", reported_on="2015-12-01", claimant="Agency",
+              claimant_type="media")], sources=[OTHER_DOC])
+    rows = statements.collapse(tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"])
+    found = disagreement.tolls(rows, {"event-one": "Test event"})
+    assert found.iloc[0]["Lowest"].startswith("12 — Agency")  # not the Ministry's early 5
+
+
 def test_a_claimants_running_tally_is_not_set_against_the_others(tmp_path):
     tables = dataset(tmp_path, claims=[
         claim(10, best="2", reported_on="2012-07-24"),

@@ -30,6 +30,9 @@ def _side(row, when: str) -> str:
             f"({row['reliability']} reliability)")
 
 
+CONTEMPORARY = pd.Timedelta(days=30)  # a toll stated this long before another is not its rival
+
+
 def _spread(frame: pd.DataFrame, by: list[str], label, tolerance: float, when: str,
             min_reliability: str, per_claimant: bool = False) -> pd.DataFrame:
     frame = frame[frame["reliability"].map(RANK) >= RANK[min_reliability]]
@@ -42,8 +45,11 @@ def _spread(frame: pd.DataFrame, by: list[str], label, tolerance: float, when: s
     for key, group in frame.groupby(by, sort=True, dropna=False):
         if len(group) < 2:
             continue
-        low = group.sort_values(["_low", group.columns[0]]).iloc[0]
         high = group.sort_values(["_high", group.columns[0]], ascending=[False, True]).iloc[0]
+        if per_claimant:  # an early count is a rival only of figures stated about when it was
+            start = f"{when}_from"
+            group = group[group[start] >= high[start] - CONTEMPORARY]
+        low = group.sort_values(["_low", group.columns[0]]).iloc[0]
         lo, hi = float(low["_low"]), float(high["_high"])
         if hi <= lo * tolerance or hi == 0 or not set(_docs(low)).isdisjoint(_docs(high)):
             continue
@@ -68,8 +74,9 @@ def tolls(claims: pd.DataFrame, names: dict[str, str], *, tolerance: float = 1.5
           min_reliability: str = "medium") -> pd.DataFrame:
     """Casualty subjects on which claimants' highest figures differ by more than
     `tolerance` times: only `derive.like_for_like` statements (whole-episode tolls of a
-    stated side, no ceilings), and a claimant's earlier, lower running tally is not set
-    against others."""
+    stated side, no ceilings); a claimant's earlier, lower running tally is not set
+    against others, nor is a figure stated more than 30 days before the highest (an early
+    count, not a rival one)."""
     def label(key):
         event, outcome, party, country = key
         whose = f", {country} citizens" if isinstance(country, str) else ""

@@ -142,9 +142,10 @@ def russian_presence(deployments: pd.DataFrame, milestones: pd.DataFrame,
             derive.stated, axis=1).value_counts(sort=False)
         top = said[said == said.max()].index[-1]
         years = f"{rows['date_from'].dt.year.min()} and {rows['date_to'].dt.year.max()}"
+        often = (f" ({top} most often, in {int(said.max())} of {len(rows)} statements of its "
+                 "standing strength)" if said.max() > 1 else "")
         parts.append(f"Russia's 201st base was reported at {derive.stated(low)} to "
-                     f"{derive.stated(high)} troops between {years} ({top} most often, in "
-                     f"{int(said.max())} of {len(rows)} statements of its standing strength)")
+                     f"{derive.stated(high)} troops between {years}{often}")
     if lease:
         parts.append(f"the latest lease term recorded for it runs to {lease}")
     if not parts:

@@ -77,9 +77,9 @@ def pretty(slug, capital: bool = False) -> str:
     return words[:1].upper() + words[1:] if capital else words
 
 
-TOLL_RULE = ("each episode's toll is the highest whole-episode death toll among its "
-             "statements rated medium or better, taking all sides' dead where a statement "
-             "gives them, else one side's (named)")
+TOLL_RULE = ("each episode's toll is one statement's figure: among its whole-episode death "
+             "tolls rated medium or better, those counting all sides where any does (else one "
+             "side, named), and of these the best-rated, the highest if several")
 TOLL_SIDES = {"security-forces": "security forces", "armed-group": "fighters",
               "civilians": "civilians", "foreign-nationals": "foreigners"}
 

@@ -455,8 +455,8 @@ def locator_map(events: pd.DataFrame, tolls=None, places: pd.DataFrame | None = 
                       label="no toll in the selection"))
     key.append(Line2D([], [], color="#9a9a9a", lw=0.6, ls=(0, (3, 2)), label="province"))
     ax.legend(handles=key, loc="upper left", bbox_to_anchor=(-LEFT_IN / ax_w, -0.32 / ax_h),
-              ncols=len(key), borderaxespad=0, handleheight=3.4, title="Circle area: deaths (each episode's "
-              "highest whole-episode toll rated medium or better)", alignment="left")
+              ncols=len(key), borderaxespad=0, handleheight=3.4, title="Circle area: deaths (one stated "
+              "whole-episode toll per episode; see the caption)", alignment="left")
 
     nationwide = ", ".join(unplaced["name"]) or "none"
     caption = ("Each circle is one violent episode, drawn at the place the gazetteer gives for "

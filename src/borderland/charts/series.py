@@ -117,9 +117,11 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
         lowest, highest = actual.loc[values.idxmin()], actual.loc[values.idxmax()]
         said = actual.apply(derive.stated, axis=1).value_counts(sort=False)
         top = said[said == said.max()].index[-1]
-        text = (f"{name}: reported at {derive.stated(lowest)} to {derive.stated(highest)} "
-                f"{pretty(unit)} ({_years(actual)}); {top} most often ({int(said.max())} of "
-                f"{len(actual)} figures)")
+        span = (derive.stated(lowest) if derive.stated(lowest) == derive.stated(highest)
+                else f"{derive.stated(lowest)} to {derive.stated(highest)}")
+        text = f"{name}: reported at {span} {pretty(unit)} ({_years(actual)})"
+        if said.max() > 1:
+            text += f"; {top} most often ({int(said.max())} of {len(actual)} figures)"
     if not planned.empty:
         text += "; planned: " + ", ".join(sorted({derive.stated(r) for _, r in planned.iterrows()}))
     return text, text + "."
