@@ -190,7 +190,7 @@ def test_committed_without_outputs_with_a_documented_parameters_cell(name):
     for line in tagged[0].source.splitlines():
         assert re.match(r"^\w+ = .+  # .+Default", line), line
         assert line.split(" = ")[0] in params.PARAMETERS
-    assert "params.check(dict(" in nb.cells[2].source
+    assert f'borderland.chapter("{name}", globals())' in nb.cells[2].source
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.execution_count is None and cell.outputs == []
