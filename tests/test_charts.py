@@ -281,3 +281,15 @@ def test_chart_csvs_keep_the_columns_each_chart_draws(charts):
     for name in ("dumbbell", "gantt"):
         assert len(columns[name]) > 3, (name, columns[name])
     assert not any(c.startswith("_") for cols in columns.values() for c in cols)
+
+
+def test_every_russian_basing_subject_of_the_data_is_a_known_one():
+    from borderland import select
+    from borderland.charts import timeline
+    from borderland.load import load_tables
+    basing = select.milestones(load_tables(), {}, "basing")  # as the basing chapter selects them
+    groups = timeline.basing_groups(basing)
+    assert sum(len(g) for g in groups.values()) == len(basing)
+    others = set(groups["Airfields, alliances and other partners"]["subject"])
+    assert not {s for s in others if s.startswith("russia")}, others
+    assert set(timeline.RUSSIAN_SUBJECTS) <= set(basing["subject"])

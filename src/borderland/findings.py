@@ -168,3 +168,71 @@ def inventory(reports: pd.DataFrame, deployment_reports: pd.DataFrame, events: p
 def bullets(lines: list[str | None]) -> str:
     """The sentences that could be said, as a Markdown list."""
     return "\n".join(f"- {line}" for line in lines if line)
+
+
+def basing_summary(milestones: pd.DataFrame) -> list[str]:
+    """What the basing timeline says: the lease's end, the agreements concluded, the
+    exercises recorded and the steps only planned (each step counted once)."""
+    if milestones.empty:
+        return []
+    lines = []
+    steps = milestones.drop_duplicates(["subject", "milestone", "status"])  # each step once
+    lease = derive.span_end(milestones, "201st-base")
+    if lease:
+        lines.append(f"The latest lease term recorded for the 201st base runs to {lease}.")
+    signed = steps[steps["kind"].isin(["agreement", "ratification"]) & (steps["status"] == "actual")]
+    if not signed.empty:
+        years = signed["date_from"].dt.year
+        latest = signed.sort_values("date_from").iloc[-1]
+        lines.append(f"{len(signed)} agreements and ratifications were concluded between "
+                     f"{years.min()} and {years.max()}; the latest is "
+                     f"{pretty(latest['milestone'])} ({pretty(latest['subject'], capital=True)}, "
+                     f"{latest['date']}).")
+    drills = steps[steps["kind"] == "exercise"]
+    if not drills.empty:
+        lines.append(f"{len(drills)} exercises are recorded, {drills['date_from'].dt.year.min()} to "
+                     f"{drills['date_from'].dt.year.max()}, most of them by "
+                     f"{pretty(drills['subject'].value_counts().idxmax())}.")
+    planned = steps[steps["status"] == "planned"]
+    if not planned.empty:
+        lines.append(f"{len(planned)} steps were only announced or planned; the timeline draws "
+                     "them hollow beside what was done.")
+    return lines
+
+
+def evidence_limits(claims: pd.DataFrame, deployments: pd.DataFrame) -> list[str]:
+    """What the selected data cannot tell: relayed and vaguely dated claims, episodes with
+    no (or only) official tolls, how little the 201st base's recent strength figures add."""
+    lines = []
+    if not claims.empty:
+        relayed = claims["original_source_id"].notna().mean()
+        vague = (claims["reported_on"].str.len() == 4).mean()
+        lines.append(f"{relayed:.0%} of the selected casualty claims reach us through a second "
+                     f"outlet, and {vague:.0%} can be dated only to a year, which blurs when they "
+                     "were made.")
+        official = claims.groupby("event_id")["claimant_type"]
+        some = official.agg(lambda s: (s == "official").any())
+        only = int(official.agg(lambda s: (s == "official").all()).sum())
+        lines.append(f"{int((~some).sum())} of {len(some)} episodes have no official toll in the "
+                     f"selection, and {only} have only official ones.")
+    strength = deployments[(deployments["force"] == "201st-base")
+                           & (deployments["unit"] == "personnel")
+                           & (deployments["status"] == "actual")]
+    if not strength.empty:
+        last_year = int(strength["date_to"].dt.year.max())
+        recent = strength[strength["date_to"].dt.year >= last_year - 3]
+        earlier = set(derive.figure(strength[strength["date_to"].dt.year < last_year - 3]))
+        repeats = int(derive.figure(recent).isin(earlier).sum())
+        monitors = recent["claimant_type"].isin(["ngo", "academic", "intergovernmental"]).sum()
+        said = ", ".join(sorted({derive.stated(r) for _, r in recent.iterrows()}))
+        kinds = ", ".join(sorted(set(recent["claimant_type"])))
+        lines.append(f"For the 201st base, the data holds {len(recent)} strength figures describing "
+                     f"{last_year - 3}-{last_year} ({said}), from claimants of type {kinds}; "
+                     f"{repeats} of them repeat a number already reported for earlier years"
+                     + (", and none comes from an NGO, academic or intergovernmental source, so "
+                        "the record cannot show whether the base's strength changed."
+                        if not monitors else "."))
+    lines.append("No figure in the data says how many people were wounded, detained or displaced "
+                 "by every episode, and none is our own estimate: where the sources are silent, "
+                 "so are the charts.")
+    return lines

@@ -274,6 +274,19 @@ def one_per_step(milestones: pd.DataFrame) -> pd.DataFrame:
         index=False)]).drop(columns=["_rank"])
 
 
+# The basing facilities and frameworks of Russia's own forces; every other basing subject
+# (the CSTO, airfields others used, other partners) goes to the second chart.
+RUSSIAN_SUBJECTS = ("201st-base", "russian-border-guards", "russian-border-post", "okno",
+                    "joint-air-defence", "russia-bilateral")
+
+
+def basing_groups(milestones: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The basing steps in two charts' worth: Russia's forces, then everyone else."""
+    russian = milestones["subject"].isin(RUSSIAN_SUBJECTS)
+    return {"Russian forces in Tajikistan": milestones[russian],
+            "Airfields, alliances and other partners": milestones[~russian]}
+
+
 def swimlanes(milestones: pd.DataFrame, *, subject: str, as_of: str | None = None,
               color: str = TRACK_COLORS["basing"]) -> Chart:
     """One lane per subject (facility or framework); spans as bars, steps as points.
