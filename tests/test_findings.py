@@ -84,3 +84,14 @@ def test_energy_slips_names_first_and_latest_target(tmp_path):
 
 def test_bullets_leave_out_what_could_not_be_said():
     assert findings.bullets(["One.", None, "Two."]) == "- One.\n- Two."
+
+
+def test_evidence_limits_read_the_bases_standing_strength_not_a_contingent(tmp_path):
+    tables = dataset(tmp_path, deployments=[
+        deployment(10, best="7000", date="2020", reported_on="2020"),
+        deployment(11, best="7000", date="2023", reported_on="2023"),
+        deployment(12, best="150", measure="contingent", date="2023", reported_on="2023")])
+    rows = select.deployments(tables, {})
+    rows = statements.collapse(rows[rows["deployment_id"] >= "d0010"])
+    text = " ".join(findings.evidence_limits(rows.iloc[0:0].assign(), rows))
+    assert "holds 2 strength figures describing 2020-2023 (~7,000)" in text

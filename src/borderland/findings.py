@@ -216,6 +216,7 @@ def evidence_limits(claims: pd.DataFrame, deployments: pd.DataFrame) -> list[str
         lines.append(f"{int((~some).sum())} of {len(some)} episodes have no official toll in the "
                      f"selection, and {only} have only official ones.")
     strength = deployments[(deployments["force"] == "201st-base")
+                           & (deployments["measure"] == "strength")
                            & (deployments["unit"] == "personnel")
                            & (deployments["status"] == "actual")]
     if not strength.empty:
