@@ -232,3 +232,10 @@ def test_labels_stay_clear_of_the_circles(chart, tables):
         box = text.get_window_extent(renderer)
         for circle in circles:
             assert not box.overlaps(circle), f"{text.get_text()!r} covers a circle"
+
+
+def test_a_busiest_border_area_is_also_counted_by_its_province():
+    counts = pd.Series({"gbao": 9, "kyrgyz-tajik-border": 9, "sughd": 2, "rasht": 2})
+    text = locator.busiest_sentence(counts, 2010)
+    assert text == ("Since 2010, GBAO (Pamirs) and the Kyrgyz–Tajik border (Sughd) have had most "
+                    "violent episodes, 9 each of 22 (by province, Sughd has 11)")

@@ -51,7 +51,7 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
         for _, step in table[table["subject"] == project].iterrows():
             rows = milestones[(milestones["subject"] == project)
                               & (milestones["milestone"] == step["milestone"])]
-            _step_row(ax, rows, step, y)
+            _step_row(ax, rows, step, y, milestones["known_on_to"].max())
             ticks.append(y)
             labels.append("  " + pretty(step["milestone"], capital=True))
             y -= 1
@@ -78,7 +78,7 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
                label="target date stated (bar: the year or month named)"),
         Line2D([], [], marker="o", color=DONE, linestyle="none", label="actual date"),
         Line2D([], [], color=PLAN, lw=1.2, label="slip: first target → actual"),
-        Line2D([], [], color=PLAN, lw=1.2, ls="--", label="slip so far: first → latest target")],
+        Line2D([], [], color=PLAN, lw=1.2, ls="--", label="slip so far: first → latest target (or latest document)")],
         loc="outside lower left", ncols=2)
     title = _gantt_title(table, subject)
     set_title(fig, title)
@@ -86,7 +86,8 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
                "Hollow marks are the targets as stated (a bar covers a target named only by "
                "year or month); the dot is when it happened. The arrow runs from the first "
                "target announced to the actual date, or, while the step is not done, to the "
-               "latest target (dashed). The figure on the right is the slip in years, counted "
+               "latest target (dashed), or, once that has passed with no report of the step, to "
+               "the date of the selection's latest document (“target passed”). The figure on the right is the slip in years, counted "
                "from the end of the first target's year or month, so it is never overstated.")
     alt = f"{title}. " + " ".join(
         f"{pretty(r['subject'], capital=True)}, {pretty(r['milestone'])}: first target "
@@ -98,7 +99,10 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
         data=table)
 
 
-def _step_row(ax, rows: pd.DataFrame, step: pd.Series, y: float) -> None:
+def _step_row(ax, rows: pd.DataFrame, step: pd.Series, y: float,
+              known_until: pd.Timestamp) -> None:
+    """A step's targets, its actual date and its slip arrow: to the actual date, else to
+    the latest target, else (a target passed with no report) to the selection's latest day."""
     planned = derive.targets(rows).sort_values(["stated_on_to", "milestone_id"])
     for _, row in planned.iterrows():
         _target(ax, row, y)
@@ -107,6 +111,8 @@ def _step_row(ax, rows: pd.DataFrame, step: pd.Series, y: float) -> None:
     if not actual.empty:
         end = actual.iloc[0]["date_from"]
         ax.plot(mdates.date2num(end), y, "o", color=DONE, ms=5.5, zorder=4)
+    elif step["overdue"]:
+        end = known_until
     else:
         end = planned.iloc[-1]["date_from"]
     start = first["date_to"]

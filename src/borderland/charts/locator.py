@@ -196,10 +196,24 @@ def busiest_sentence(counts: pd.Series, since: int) -> str:
     total = int(counts.sum())
     if len(names) == 1:
         return (f"Since {since}, {names[0]} has had most violent episodes, {int(top.iloc[0])} "
-                f"of {total}")
+                f"of {total}") + _by_province(counts, top.index)
     joined = ", ".join(names[:-1]) + " and " + names[-1]
     return (f"Since {since}, {joined} have had most violent episodes, {int(top.iloc[0])} each "
-            f"of {total}")
+            f"of {total}") + _by_province(counts, top.index)
+
+
+PROVINCE_OF = {"kyrgyz-tajik-border": "sughd"}  # an area of the timeline inside a province
+
+
+def _by_province(counts: pd.Series, busiest) -> str:
+    """'; by province, Sughd has 11' when a busiest area lies inside a province."""
+    named = [PROVINCE_OF[r] for r in busiest if r in PROVINCE_OF]
+    if not named:
+        return ""
+    province = named[0]
+    total = int(counts.get(province, 0)) + int(sum(n for r, n in counts.items()
+                                                   if PROVINCE_OF.get(r) == province))
+    return f" (by province, {REGIONS.get(province, province)} has {total})"
 
 
 def _toll_map(tolls) -> dict[str, float]:

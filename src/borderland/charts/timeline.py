@@ -327,7 +327,7 @@ def swimlanes(milestones: pd.DataFrame, *, subject: str, as_of: str | None = Non
     return Chart(fig, title, caption, alt, sources, data=_items_frame(items))
 
 
-REGIONS = {"gbao": "GBAO (Pamirs)", "rasht": "Rasht", "kyrgyz-tajik-border": "Kyrgyz–Tajik border",
+REGIONS = {"gbao": "GBAO (Pamirs)", "rasht": "Rasht", "kyrgyz-tajik-border": "Kyrgyz–Tajik border (Sughd)",
            "sughd": "Sughd", "dushanbe": "Dushanbe", "khatlon": "Khatlon",
            "nationwide": "Nationwide"}
 NOUNS = {"violence": "violent episodes", "deployments": "force figures",
@@ -373,7 +373,7 @@ def overview(*, events: pd.DataFrame, claims: pd.DataFrame, deployments: pd.Data
         for region, label in REGIONS.items():
             rows = events[events["region"] == region]
             if not rows.empty:
-                lanes.append((region, label))
+                lanes.append((region, wrap(label, 20)))
                 groups[region] = HEADINGS["violence"]
                 items += _violence_items(rows, claims, estimate, region)
     if "deployments" in tracks and not deployments.empty:
