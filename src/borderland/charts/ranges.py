@@ -155,22 +155,24 @@ def claim_range_charts(frame: pd.DataFrame, subject: str, *,
     """claim_ranges of each page-sized part of `frame` (see `panels`), as (name suffix,
     chart): "" and the chart when it fits, else "", "-part-2", ... and "subject (i of n)"."""
     parts = panels(frame, by=by, order=order)
+    axis = sorted(set(pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)))
     return [("" if i == 1 else f"-part-{i}",
              claim_ranges(part, subject if len(parts) == 1 else f"{subject} ({i} of {len(parts)})",
-                          by=by, order=order, noun=noun))
+                          by=by, order=order, noun=noun, axis=axis if len(parts) > 1 else None))
             for i, part in enumerate(parts, 1)]
 
 
 @styled
 def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("outcome", "party"),
                  order: dict[str, list] | None = None, noun: str = "people",
-                 title: str | None = None) -> Chart:
+                 title: str | None = None, axis: list[float] | None = None) -> Chart:
     """One row per figure stated, grouped by `by`, coloured by claimant type.
 
     Claims repeating the same figure (same qualifier, claimant type and reliability)
     share a row labelled with the first claimant, '+n' others and the dates reported.
     `subject` names what the claims are about (title, alt text); `order` orders groups of
-    columns other than outcome and party; `noun`: what the figures count.
+    columns other than outcome and party; `noun`: what the figures count; `axis`: the
+    figures the value axis must hold (the parts of one subject share one scale).
     """
     frame, by = _grouping(frame, by)
     groups = [(key, [(row, members, _row_label(members)) for row, members in repeats(group)])
@@ -178,7 +180,8 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
     height = sum(_group_rows(key, [label for *_, label in lines]) for key, lines in groups)
     fig, ax = new_figure(1.5 + ROW_IN * height)
     _draw_rows(ax, groups, height)
-    values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
+    values = pd.Series(axis) if axis else \
+        pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
     count_axis(ax.xaxis, list(values))
     ax.set_xlim(left=0 if values.min() >= 0 else None, right=float(values.max()) * 3.2
                 if ax.get_xscale() == "symlog" else float(values.max()) * 1.35)
