@@ -293,3 +293,17 @@ def test_every_russian_basing_subject_of_the_data_is_a_known_one():
     others = set(groups["Airfields, alliances and other partners"]["subject"])
     assert not {s for s in others if s.startswith("russia")}, others
     assert set(timeline.RUSSIAN_SUBJECTS) <= set(basing["subject"])
+
+
+def test_a_claims_title_never_headlines_a_partial_or_low_rated_count(tmp_path):
+    from borderland import statements
+    tables = dataset(tmp_path, claims=[
+        claim(10, party="security-forces", best="7", scope="subset"),
+        claim(11, party="security-forces", best="25", scope="incident", claimant="Outlet",
+              claimant_type="media"),
+        claim(12, party="security-forces", best="300", claimant="Rumour",
+              claimant_type="anonymous", reliability="low")])
+    rows = statements.collapse(tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"])
+    title = ranges.claim_ranges(rows, "Rasht").title
+    assert title.startswith("Rasht: no whole-episode toll rated medium or better here; partial "
+                            "or lower-rated counts run from 7 to 300"), title

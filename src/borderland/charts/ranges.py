@@ -243,6 +243,15 @@ def _side_text(low: float, top: pd.Series) -> str:
         else f"{derive.number(low)} to {high}"
 
 
+def _side_words(party: str, country: str | None) -> str:
+    """'among Tajik security forces', 'on the Kyrgyz side', 'of all sides'."""
+    nation = COUNTRY_NAMES.get(country, country) + " " if isinstance(country, str) and country \
+        else ""
+    group = TOLL_SIDES.get(party)
+    return f"among {nation}{group}" if group else f"on the {nation}side" if nation else \
+        "of all sides"
+
+
 def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
     """A finding: what officials and others said of the same side's whole-episode toll
     (`derive.compare`), and how far every death toll drawn runs; else how far the
@@ -260,11 +269,7 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
                              _gap=pairs["other"] - pairs["official"])
         top = pairs.sort_values(["_n", "_gap"], ascending=False).iloc[0]
         by_id = killed.set_index("claim_id")
-        nation = (COUNTRY_NAMES.get(top["country"], top["country"]) + " "
-                  if isinstance(top["country"], str) else "")
-        group = TOLL_SIDES.get(top["party"])
-        party = f"among {nation}{group}" if group else f"on the {nation}side" if nation else \
-            "of all sides"
+        party = _side_words(top["party"], top["country"])
         official = _side_text(top["official_low"], by_id.loc[top["official_claim"]])
         other = _side_text(top["other_low"], by_id.loc[top["other_claim"]])
         drawn = (f"; every toll drawn: {derive.number(values.min())} to "
@@ -277,6 +282,23 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
         troops = frame[frame["unit"] == "personnel"]
         values = pd.concat([troops[c] for c in ("low", "best", "high")]).dropna().astype(float)
         what, noun = "troop figures", "personnel (other units drawn apart)"
+    one_episode = {"scope", "party", "event_id"} <= set(killed) and killed["event_id"].nunique() == 1
+    rated = derive.like_for_like(killed) if one_episode else killed.iloc[0:0]
+    if one_episode and rated.empty and values.min() < values.max():
+        return (f"{subject}: no whole-episode toll rated medium or better here; partial or "
+                f"lower-rated counts run from {derive.number(values.min())} to "
+                f"{derive.number(values.max())} ({who})")
+    if not rated.empty and what == "death tolls":
+        # the side most often counted over the whole episode, rated medium or better
+        sides = rated.assign(country=rated["country"].fillna("")).groupby(["party", "country"])
+        (party, country), group = max(sides, key=lambda kv: (len(kv[1]), kv[0]))
+        kept = pd.concat([group[c] for c in ("low", "best", "high")]).dropna().astype(float)
+        said = (f"are all {derive.number(kept.min())}" if kept.min() == kept.max() else
+                f"run from {derive.number(kept.min())} to {derive.number(kept.max())}")
+        whose = f"{_side_words(party, country)} "
+        return (f"{subject}: whole-episode tolls {whose}rated medium or better {said}; every "
+                f"toll drawn: {derive.number(values.min())} to {derive.number(values.max())} "
+                f"({who})")
     if values.min() == values.max():
         single = "person" if noun == "people" and values.min() == 1 else noun
         return f"{subject}: every {what[:-1]} stated is {derive.number(values.min())} {single} ({who})"
