@@ -323,10 +323,11 @@ def growth(scaling: list[dict]) -> None:
                     math.log(t1 / t0) / math.log(after["total_rows"] / before["total_rows"]), 2)
 
 
-# The issue's targets: label -> (comparison, bound).
+# The issues' targets: label -> (comparison, bound). One parameter changed (issue 14): at
+# most 0.35 of a cold build, the figures it leaves alone coming from the figure cache.
 TARGETS = {"naive/ours-cold": (">=", 3.0), "naive-parallel/ours-cold": (">=", 1.5),
            "quarto/ours-cold": (">=", 1.0), "ours-cold/floor": ("<=", 1.5),
-           "ours-one-param/ours-cold": ("<=", 1.0),
+           "ours-one-param/ours-cold": ("<=", 0.35),
            "ours-one-param/ours-subset-cold": ("<=", 1.0), "ours-warm seconds": ("<=", 1.0)}
 
 

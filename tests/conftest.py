@@ -346,9 +346,12 @@ def _reap(proc: subprocess.Popen) -> None:
 @pytest.fixture(scope="session")
 def validated_tables(tmp_path_factory) -> list[Path]:
     """The real data validated once per worker: the loader's cache files, for temp projects."""
+    from borderland import paths
+
     cache = tmp_path_factory.mktemp("tables-cache")
     mp = pytest.MonkeyPatch()
     mp.setenv("BORDERLAND_CACHE_DIR", str(cache))
+    mp.setattr(paths, "LOCK", cache / "requirements.lock")  # as in a temp project: none
     try:
         from borderland.load import load_tables
 

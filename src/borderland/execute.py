@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import paths
+from .figcache import ENV as FIGURE_CACHE
 
 KERNEL = "python3"
 START_TIMEOUT = 60  # seconds for a kernel to start or reset
@@ -103,7 +104,8 @@ def run_jobs(jobs: list[Job], jobs_at_once: int, use_cache: bool, on_done) -> li
     if not pending:
         return outcomes
     done: queue.SimpleQueue[Outcome] = queue.SimpleQueue()
-    lanes = [Lane(i, sys.stderr.isatty()) for i in range(max(1, min(jobs_at_once, pending)))]
+    lanes = [Lane(i, sys.stderr.isatty(), use_cache)
+             for i in range(max(1, min(jobs_at_once, pending)))]
     threads = [threading.Thread(target=lane.drain, args=(todo, done), name=f"lane-{lane.index}")
                for lane in lanes]
     for thread in threads:
@@ -149,9 +151,10 @@ def _kernel_manager_class():
 class Lane:
     """One kernel that runs notebooks one after another (in a thread of its own)."""
 
-    def __init__(self, index: int, show_cells: bool):
+    def __init__(self, index: int, show_cells: bool, use_cache: bool = True):
         self.index = index
         self.show_cells = show_cells
+        self.use_cache = use_cache  # False: charts are drawn anew (the figure cache is only written)
         self.km = None  # the kernel's manager, None until the first notebook
         self.kc = None  # our own client, for resetting the kernel
         self.stopped = threading.Event()
@@ -226,7 +229,7 @@ class Lane:
         from jupyter_client.blocking import BlockingKernelClient
 
         self.close()
-        env = {**os.environ, "MPLBACKEND": "Agg"}
+        env = {**os.environ, "MPLBACKEND": "Agg", FIGURE_CACHE: "1" if self.use_cache else "0"}
         env.setdefault("SOURCE_DATE_EPOCH", "0")
         env.setdefault("PYTHONHASHSEED", "0")
         # IPC sockets under a name of our own: no race for TCP ports between kernels

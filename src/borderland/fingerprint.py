@@ -13,6 +13,7 @@ A part is a label and its bytes (a file's name and content, a value's JSON). The
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import sys
@@ -135,3 +136,109 @@ def build_key(code_key: str, notebooks: list[Path], data_files: list[tuple[str, 
     for label, path in data_files:
         fp.add_file(path, label)
     return fp.add_value("settings", settings).hexdigest()
+
+
+def figure_key(func, args: tuple, kwargs: dict) -> str | None:
+    """One chart: its function's code (its module and every module of the package that module
+    imports), the arguments it is given, and the environment; None when an argument cannot
+    be keyed."""
+    fp = Fingerprint(("function", f"{func.__module__}.{func.__qualname__}"),
+                     ("code", module_code(func.__module__)))
+    try:
+        for i, value in enumerate(args):
+            _add_value(fp, f"arg{i}", value)
+        for name in sorted(kwargs):
+            _add_value(fp, f"kw:{name}", kwargs[name])
+    except _Unkeyable:
+        return None
+    return fp.hexdigest(40)
+
+
+class _Unkeyable(TypeError):
+    """An argument the figure key cannot stand for."""
+
+
+def _add_value(fp: Fingerprint, label: str, value) -> None:
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(value, pd.Series):
+        value = value.to_frame(name=("series", value.name))
+    if isinstance(value, pd.DataFrame):
+        fp.add_value(label + ":columns", [[repr(c), str(t)] for c, t in value.dtypes.items()])
+        fp.add_value(label + ":index", [repr(value.index.names), str(value.index.dtype),
+                                        value.attrs])
+        try:
+            rows = pd.util.hash_pandas_object(value, index=True).to_numpy().tobytes()
+        except TypeError:  # cells holding lists or other unhashable values
+            rows = value.to_csv(lineterminator="\n").encode()
+        fp.add(label + ":rows", rows)
+        fp.add(label + ":index-values", value.index.to_series().to_csv(lineterminator="\n"))
+    elif isinstance(value, np.ndarray):
+        fp.add(label + ":array", f"{value.dtype}{value.shape}".encode() + value.tobytes())
+    elif value is None or isinstance(value, bool | int | float | str | bytes | pd.Timestamp
+                                     | pd.Timedelta):
+        fp.add(label, f"{type(value).__name__}:{value!r}")
+    elif isinstance(value, list | tuple | set | frozenset):
+        items = sorted(value, key=repr) if isinstance(value, set | frozenset) else value
+        fp.add(label, f"{type(value).__name__}[{len(items)}]")
+        for i, item in enumerate(items):
+            _add_value(fp, f"{label}.{i}", item)
+    elif isinstance(value, dict):
+        fp.add(label, f"dict[{len(value)}]")
+        for i, name in enumerate(sorted(value, key=repr)):
+            _add_value(fp, f"{label}.k{i}", name)
+            _add_value(fp, f"{label}.v{i}", value[name])
+    else:
+        raise _Unkeyable(f"{label}: {type(value).__name__}")
+
+
+@functools.cache
+def module_code(module: str) -> str:
+    """The package's modules `module` draws with (itself and every package module it imports,
+    transitively), the matplotlib style, the map's geo files (which the locator map reads
+    itself) and the environment."""
+    seen: set[Path] = set()
+    todo = [_module_file(module)]
+    while todo:
+        path = todo.pop()
+        if path is None or path in seen or not path.is_file():
+            continue
+        seen.add(path)
+        todo += [_module_file(name) for name in _package_imports(path)]
+    names = sorted(str(p.relative_to(PACKAGE)) for p in seen) + ["style.mplstyle"]
+    fp = package_files(names)
+    for path in sorted((paths.DATA / "geo").glob("*")):
+        if path.is_file():
+            fp.add_file(path, f"geo/{path.name}")
+    return fp.add("environment", environment()).hexdigest()
+
+
+def _module_file(module: str) -> Path | None:
+    """The file of a module of this package ('borderland.charts.base'), or None."""
+    parts = module.split(".")
+    if parts[0] != PACKAGE.name:
+        return None
+    base = PACKAGE.joinpath(*parts[1:])
+    return base / "__init__.py" if base.is_dir() else base.with_suffix(".py")
+
+
+def _package_imports(path: Path) -> list[str]:
+    """Dotted names of the package's modules that `path` imports (relative or absolute)."""
+    import ast
+
+    here = [PACKAGE.name, *path.relative_to(PACKAGE).with_suffix("").parts]
+    found = []
+    for node in ast.walk(ast.parse(path.read_bytes())):
+        if isinstance(node, ast.Import):
+            found += [a.name for a in node.names if a.name.split(".")[0] == PACKAGE.name]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                stem = here[:-node.level] + (node.module.split(".") if node.module else [])
+            elif node.module and node.module.split(".")[0] == PACKAGE.name:
+                stem = node.module.split(".")
+            else:
+                continue
+            found.append(".".join(stem))
+            found += [".".join([*stem, a.name]) for a in node.names]  # `from . import x`
+    return found

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths
+from . import figcache, paths
 
 STYLE = Path(__file__).with_name("style.mplstyle")
 SVG_METADATA = {"Date": None, "Creator": None}
@@ -38,14 +38,18 @@ def figure_images(fig, formats: Iterable[str]) -> dict[str, bytes]:
     matplotlib draws the SVG once, under the report's style (whose fixed `svg.hashsalt`
     makes ids stable); the PNG is that SVG rasterised by resvg at PNG_DPI, in about a third
     of the time matplotlib takes to draw it again (it renders text glyph by glyph).
+    A chart the figure cache holds (`figcache`) gives the bytes of its earlier drawing.
     """
+    return figcache.images(fig, list(formats), _svg, svg_to_png)
+
+
+def _svg(fig) -> bytes:
     import matplotlib
 
     buf = io.BytesIO()
     with matplotlib.rc_context(fname=STYLE):
         fig.savefig(buf, format="svg", bbox_inches="tight", metadata=SVG_METADATA)
-    svg = buf.getvalue()
-    return {fmt: svg if fmt == "svg" else svg_to_png(svg) for fmt in formats}
+    return buf.getvalue()
 
 
 def svg_to_png(svg: bytes) -> bytes:
@@ -158,7 +162,8 @@ def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
     fig_dir = params.get("fig_dir") or "figures"
     rendered = save_figure(fig, notebook, name, fig_dir, formats)
     shown = "svg" if "svg" in rendered else formats[0]
-    plt.close(fig)
+    if not figcache.is_cached(fig):
+        plt.close(fig)
     link = ""
     if data is not None:
         table = csv_bytes(data)

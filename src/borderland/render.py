@@ -56,6 +56,8 @@ def notebook_section(executed: Path, show_code: bool) -> dict:
     nb = nbformat.read(executed, as_version=4)
     items, links = [], []
     for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell.id = f"{executed.stem}-parameters"  # papermill's is random: same report, same bytes
         if cell.cell_type == "markdown":
             links += _MARKDOWN_CITATION.findall(cell.source)
             continue

@@ -16,7 +16,7 @@ from matplotlib.lines import Line2D
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Affine2D
 
-from .. import derive, output
+from .. import derive, figcache, output
 from ..derive import OPEN_UP
 from . import legibility
 
@@ -144,11 +144,14 @@ def chart_rows(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def styled(func):
-    """Run a chart function inside the report's matplotlib style."""
+    """Run a chart function inside the report's matplotlib style; in the build's kernels, only
+    when the figure cache does not hold its drawing for these arguments (`figcache`)."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        with matplotlib.style.context(STYLE):
-            return func(*args, **kwargs)
+        def draw():
+            with matplotlib.style.context(STYLE):
+                return func(*args, **kwargs)
+        return figcache.drawn(func, args, kwargs, draw)
     return wrapper
 
 
@@ -297,7 +300,7 @@ def publish(chart: Chart, *, notebook: str, name: str, tables, params: dict,
             annex: str | None = None):
     """Save and show `chart` with its caption, alt text and Source line; warn (IllegibleChart)
     of anything a reader could not read at print size."""
-    for problem in legibility.problems(chart.fig):
+    for problem in figcache.problems(chart.fig, legibility.problems):
         warnings.warn(f"{notebook}/{name}: {problem}", legibility.IllegibleChart, stacklevel=2)
     data = chart_rows(chart.data) if chart.data is not None else None
     return output.publish_figure(chart.fig, notebook=notebook, name=name, caption=chart.caption,
