@@ -10,7 +10,6 @@ import pandas as pd
 OFFICIAL = "official"
 RANK = {"low": 0, "medium": 1, "high": 2}
 OPEN_UP = ("at_least", "more_than")
-OPEN_DOWN = ("up_to", "fewer_than")
 CEILINGS = ("up_to", "fewer_than")  # a bound on a figure, not a figure
 SIGN = {"exact": "", "about": "~", "at_least": "≥", "more_than": ">", "up_to": "≤",
         "fewer_than": "<"}
