@@ -307,3 +307,12 @@ def test_a_claims_title_never_headlines_a_partial_or_low_rated_count(tmp_path):
     title = ranges.claim_ranges(rows, "Rasht").title
     assert title.startswith("Rasht: no whole-episode toll rated medium or better here; partial "
                             "or lower-rated counts run from 7 to 300"), title
+
+
+def test_a_toll_label_says_when_it_is_low_rated_or_partial():
+    import pandas as pd
+    row = pd.Series({"qualifier": "exact", "low": None, "best": 7, "high": None,
+                     "party": "armed-group", "scope": "incident", "reliability": "low"})
+    assert base.toll_text(row) == "7 fighters killed, one incident, low-rated"
+    whole = pd.Series({**row, "scope": "whole", "reliability": "high", "party": "all"})
+    assert base.toll_text(whole) == "7 killed"

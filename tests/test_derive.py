@@ -236,3 +236,13 @@ def test_longest_slip_measures_moved_or_late_steps_not_a_target_merely_passed(tm
     assert passed["overdue"] and passed["slip_years"] > 10  # counted as overdue...
     worst = derive.longest_slip(slips)
     assert worst["milestone"] == "other-step"  # ...but the measured slip is the moved target
+
+
+def test_highest_credible_prefers_a_total_of_no_stated_side_to_one_side(tmp_path):
+    # Khujand 2018: security sources' 13 dead (side not stated) against 2 guards
+    tables = dataset(tmp_path, claims=[
+        claim(10, best="2", party="security-forces", reliability="medium"),
+        claim(11, best="13", party="unspecified", claimant="Agency", claimant_type="media",
+              reliability="medium")])
+    rows = tables.casualty_claims[tables.casualty_claims["claim_id"] >= "c0010"]
+    assert derive.highest_credible(rows).iloc[0]["claim_id"] == "c0011"

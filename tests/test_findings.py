@@ -30,15 +30,15 @@ def test_deadliest_takes_all_sides_toll_not_a_better_rated_one_side_count(tmp_pa
                 {"event_id": "clash", "name": "Small clash", "start_date": "2019-09-17"}])
     text = findings.deadliest(_claims(tables), _events(tables), n=2)
     assert text.startswith("Since 2010 the deadliest episodes")
-    assert "Border war (≥81 killed; comparable counts ≥54 to ≥81) and Small clash (3 killed)" \
-        in text, text
+    assert ("Border war (≥81 killed, per Outlet; comparable counts ≥54 to ≥81) and Small clash "
+            "(3 killed, per Ministry)") in text, text
     assert "400" not in text and "37" not in text
 
 
 def test_deadliest_names_a_one_side_toll_as_such(tmp_path):
     tables = dataset(tmp_path, claims=[claim(10, party="armed-group", best="15")])
     text = findings.deadliest(_claims(tables), _events(tables))
-    assert "Fixture event (15 killed, fighters only)" in text
+    assert "Fixture event (15 killed, fighters only, per Ministry)" in text
 
 
 def test_official_vs_others_counts_higher_same_and_fewer(tmp_path):

@@ -102,10 +102,11 @@ def highest_credible(claims: pd.DataFrame, estimate: str = "best",
 
     Each step narrows an event's statements only where some remain: figures, not ceilings
     ("up to 51"); whole-episode tolls, not one day's, incident's or unit's (`scope`);
-    rated medium or better; of a stated side; of the widest coverage (all sides of every
-    country, then all sides of one country, then one side), so 37 civilians never stand
-    for a border war that killed at least 81; then the best reliability among them. An
-    event known only from low-rated claims still gets a figure, marked by `reliability`.
+    rated medium or better; of the widest coverage (all sides of every country, all sides
+    of one country, a total of no stated side, then one side: `COVERAGE`), so 37 civilians
+    never stand for a border war that killed at least 81; then the best reliability among
+    them. An event known only from low-rated or partial claims still gets a figure, marked
+    by its `reliability` and `scope`.
     """
     columns = ["event_id", "value", "reliability", "claim_id"]
     frame = claims[claims["outcome"] == outcome]
@@ -117,14 +118,17 @@ def highest_credible(claims: pd.DataFrame, estimate: str = "best",
     if "scope" in frame:
         frame = _prefer(frame, frame["scope"] == "whole")
     frame = _prefer(frame, frame["rank"] >= RANK["medium"])
-    frame = _prefer(frame, frame["party"] != "unspecified")
-    all_sides = frame["party"] == "all"
-    frame = frame.assign(coverage=2 * (~all_sides).astype(int)
-                         + (all_sides & frame["country"].notna()).astype(int))
+    frame = frame.assign(coverage=frame["party"].map(lambda p: COVERAGE.get(p, 3))
+                         + ((frame["party"] == "all") & frame["country"].notna()).astype(int))
     frame = frame[frame["coverage"] == frame.groupby("event_id")["coverage"].transform("min")]
     top = frame[frame["rank"] == frame.groupby("event_id")["rank"].transform("max")]
     top = top.sort_values(["event_id", "value", "claim_id"], ascending=[True, False, True])
     return top.drop_duplicates("event_id")[columns].reset_index(drop=True)
+
+
+# How much of an episode's dead a toll covers, widest first: all sides (of every country,
+# then of one: +1), a total whose side is not stated, one side.
+COVERAGE = {"all": 0, "unspecified": 2}
 
 
 def _prefer(frame: pd.DataFrame, usable: pd.Series) -> pd.DataFrame:

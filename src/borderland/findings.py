@@ -49,8 +49,10 @@ def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
 
 
 def _toll(claim) -> str:
+    """'≥81 killed, per Al Jazeera'; '15 killed, fighters only, per RIA Novosti'."""
     side = TOLL_SIDES.get(claim["party"])
-    return f"{derive.stated(claim)} killed" + (f", {side} only" if side else "")
+    return (f"{derive.stated(claim)} killed" + (f", {side} only" if side else "")
+            + f", per {claim['claimant']}")
 
 
 def _span(killed: pd.DataFrame, top) -> str | None:

@@ -78,17 +78,26 @@ def pretty(slug, capital: bool = False) -> str:
 
 
 TOLL_RULE = ("each episode's toll is one statement's figure: among its whole-episode death "
-             "tolls rated medium or better, those counting all sides where any does (else one "
-             "side, named), and of these the best-rated, the highest if several")
+             "tolls rated medium or better, those counting all sides where any does (else a "
+             "total of no stated side, else one side, named), and of these the best-rated, the "
+             "highest if several; an episode with no such statement shows its best other "
+             "figure, labelled low-rated or partial")
 TOLL_SIDES = {"security-forces": "security forces", "armed-group": "fighters",
               "civilians": "civilians", "foreign-nationals": "foreigners"}
 
 
+TOLL_CAVEATS = {"period": "part of the time", "incident": "one incident", "subset": "part of a side"}
+
+
 def toll_text(claim) -> str:
-    """A death toll as stated, naming its side unless it counts all: '≥81 killed',
-    '15 armed fighters killed'."""
+    """A death toll as stated, naming its side unless it counts all, and saying when it is
+    low-rated or counts less than the whole episode: '≥81 killed', '15 fighters killed',
+    '7 fighters killed, low-rated'."""
     side = TOLL_SIDES.get(claim["party"])
-    return f"{derive.stated(claim)} {side + ' ' if side else ''}killed"
+    caveats = [TOLL_CAVEATS[claim["scope"]]] if claim.get("scope") in TOLL_CAVEATS else []
+    caveats += ["low-rated"] if claim.get("reliability") == "low" else []
+    return f"{derive.stated(claim)} {side + ' ' if side else ''}killed" + \
+        "".join(f", {c}" for c in caveats)
 
 
 def year_axis(axis, most: int = 7) -> None:

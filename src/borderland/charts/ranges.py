@@ -347,7 +347,12 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     the lowest to the highest figure stated (a span of claims, not an estimate).
     """
     frame, by = _grouping(frame, by)
-    groups = [(key, repeats(group)) for key, group in _groups(frame, by, order)]
+    grouped = _groups(frame, by, order)
+    groups = [(key, repeats(group)) for key, group in grouped]
+    # only figures of the same scope can disagree: each group's whole-episode figures rated
+    # medium or better (no ceilings, no one day's, incident's or unit's count)
+    comparable = [(key, repeats(derive.like_for_like(group))) for key, group in grouped
+                  if {"scope", "party"} <= set(group)] or groups
     fig, ax = new_figure(1.5 + 0.24 * len(groups))
     ticks, labels = [], []
     for index, (key, lines) in enumerate(groups):
@@ -377,13 +382,15 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     ax.set_xlabel(f"Number of {noun} stated by each claim"
                   + (" (log scale)" if ax.get_xscale() == "symlog" else ""))
     legend(fig, frame)
-    title = f"{subject}: {len(frame)} claims in {len(groups)} groups, none contested"
-    ratios = [(_ratio(lines), key, lines) for key, lines in groups]
+    title = (f"{subject}: {len(frame)} claims in {len(groups)} groups; no whole-episode figures "
+             "rated medium or better disagree")
+    ratios = [(_ratio(lines), key, lines) for key, lines in comparable if lines]
     ratios = [r for r in ratios if r[0]]
-    contested = sum(1 for _, lines in groups if _contested(lines))
+    contested = sum(1 for _, lines in comparable if lines and _contested(lines))
     if ratios:
         _, key, lines = max(ratios, key=lambda r: r[0])
-        title = (f"{subject}: claims disagree in {contested} of {len(groups)} groups, most "
+        title = (f"{subject}: whole-episode figures rated medium or better disagree in "
+                 f"{contested} of {len(groups)} groups, most "
                  f"widely on {_group_label(key).replace(chr(10), ' ')} "
                  f"({_span_text(lines)})")
     set_title(fig, title)
@@ -393,7 +400,10 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
                "report. The grey bar runs from the lowest to the highest figure stated: it shows "
                "how far claims disagree, not a range anyone gave. Marks as in the other claim "
                "charts; on the right, the number of claims and the lowest and highest figures "
-               "as stated." + (LOG_NOTE if ax.get_xscale() == "symlog" else "")
+               "as stated. The title compares only whole-episode figures rated medium or "
+               "better; partial counts (one incident, one day, one unit) and lower-rated ones "
+               "are drawn but not set against them." + (LOG_NOTE if ax.get_xscale() == "symlog"
+                                                        else "")
                + (" Groups marked NEW hold a figure first published in this "
                                "edition's window of changes." if new_rows else ""))
     alt = f"{title}. " + " ".join(f"{_group_label(k)}: {_span_text(lines)}." for k, lines in groups)

@@ -7,6 +7,7 @@ from matplotlib import ticker
 from matplotlib.lines import Line2D
 
 from .. import derive, select
+from ..select import RANK
 from .base import (
     LOW_ALPHA,
     OKABE_ITO,
@@ -113,13 +114,16 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
     planned = rows[rows["status"] == "planned"]
     text = f"{name}: {len(rows)} {pretty(unit)} figures"
     if not actual.empty:
-        values = derive.figure(actual, estimate).astype(float)
-        lowest, highest = actual.loc[values.idxmin()], actual.loc[values.idxmax()]
+        rated = actual[actual["reliability"].map(RANK) >= RANK["medium"]]
+        spanned = rated if not rated.empty else actual  # a low-rated figure is no bound
+        values = derive.figure(spanned, estimate).astype(float)
+        lowest, highest = spanned.loc[values.idxmin()], spanned.loc[values.idxmax()]
         said = actual.apply(derive.stated, axis=1).value_counts(sort=False)
         top = said[said == said.max()].index[-1]
         span = (derive.stated(lowest) if derive.stated(lowest) == derive.stated(highest)
                 else f"{derive.stated(lowest)} to {derive.stated(highest)}")
-        text = f"{name}: reported at {span} {pretty(unit)} ({_years(actual)})"
+        rating = "rated medium or better, " if len(spanned) < len(actual) else ""
+        text = f"{name}: reported at {span} {pretty(unit)} ({rating}{_years(spanned)})"
         if said.max() > 1:
             text += f"; {top} most often ({int(said.max())} of {len(actual)} figures)"
     if not planned.empty:
