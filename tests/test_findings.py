@@ -95,3 +95,13 @@ def test_evidence_limits_read_the_bases_standing_strength_not_a_contingent(tmp_p
     rows = statements.collapse(rows[rows["deployment_id"] >= "d0010"])
     text = " ".join(findings.evidence_limits(rows.iloc[0:0].assign(), rows))
     assert "holds 2 strength figures describing 2020-2023 (~7,000)" in text
+
+
+def test_inventory_counts_the_episodes_with_statements_and_names_the_step_tracks(tmp_path):
+    tables = dataset(tmp_path, claims=[claim(10)],
+                     milestones=[milestone(10), milestone(11, track="basing", subject="csto")])
+    reports = tables.casualty_claims
+    text = findings.inventory(reports, tables.deployments, 1, 0,
+                              tables.milestones[tables.milestones["milestone_id"] >= "m0010"], 3)
+    assert "about 1 violent episodes (and 0 totals across episodes)" in text
+    assert "2 dated steps (basing and energy), cited to 3 documents" in text

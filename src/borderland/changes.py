@@ -55,6 +55,9 @@ def compared(fresh: pd.DataFrame, known: pd.DataFrame) -> pd.DataFrame:
     for _, row in fresh.iterrows():
         match = (known_keys == row[key].astype(object).fillna("")).all(axis=1)
         earlier = known[match & (known["first_known"] < row["first_known"])]
+        if "deployment_id" in row:  # another claimant's low-rated figure is no benchmark
+            earlier = earlier[(earlier["reliability"].map(RANK) >= RANK["medium"])
+                              | (earlier["claimant"] == row["claimant"])]
         earlier = earlier.sort_values(["first_known", "statement_id"])
         if "claim_id" in row and earlier.empty:
             before, change = _against_others(row, known, key[:-1])
@@ -96,7 +99,13 @@ def _change(row: pd.Series, earlier: pd.Series | None) -> tuple[str, str]:
     if "milestone_id" in row:  # a planned date
         if earlier is None:
             return "", "first target"
-        years = (row["date_from"] - earlier["date_from"]).days / 365.25
+        # the smallest move both targets' precision allows ("2014" after "2012-03": 0.8 years)
+        if row["date_from"] > earlier["date_to"]:
+            years = (row["date_from"] - earlier["date_to"]).days / 365.25
+        elif row["date_to"] < earlier["date_from"]:
+            years = -(earlier["date_from"] - row["date_to"]).days / 365.25
+        else:
+            years = 0.0
         moved = ("same target" if abs(years) < 0.05 else
                  f"target moved {'later' if years > 0 else 'earlier'} by {abs(years):.1f} years")
         return f"{earlier['date']} ({earlier['first_known']:%Y-%m-%d})", moved

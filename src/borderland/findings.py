@@ -156,15 +156,18 @@ def russian_presence(deployments: pd.DataFrame, milestones: pd.DataFrame,
     return text[:1].upper() + text[1:] + "."
 
 
-def inventory(reports: pd.DataFrame, deployment_reports: pd.DataFrame, events: pd.DataFrame,
+def inventory(reports: pd.DataFrame, deployment_reports: pd.DataFrame, episodes: int,
               totals: int, milestones: pd.DataFrame, documents: int) -> str:
-    """What the selection holds, counted as statements (and the reports relaying them)."""
+    """What the selection holds, counted as statements (and the reports relaying them):
+    `episodes` violent episodes and `totals` totals across episodes have statements."""
+    tracks = [t for t in ("basing", "energy", "security", "context")
+              if t in set(milestones.get("track", []))]
+    where = ", ".join(tracks[:-1]) + f" and {tracks[-1]}" if len(tracks) > 1 else "".join(tracks)
     return (f"The selection holds {statements.count_text(reports, 'casualty statement')} about "
-            f"{len(events)} violent episodes (and {totals} totals across episodes), "
+            f"{episodes} violent episodes (and {totals} totals across episodes), "
             f"{statements.count_text(deployment_reports, 'force figure')} and {len(milestones):,} "
-            f"dated steps in basing, energy and security, cited to {documents:,} documents. A "
-            "statement is one claimant's figure at one moment, counted once however many "
-            "outlets relayed it.")
+            f"dated steps ({where}), cited to {documents:,} documents. A statement is one "
+            "claimant's figure at one moment, counted once however many outlets relayed it.")
 
 
 def bullets(lines: list[str | None]) -> str:
