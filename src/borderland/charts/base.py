@@ -89,15 +89,16 @@ TOLL_SIDES = {"security-forces": "security forces", "armed-group": "fighters",
 TOLL_CAVEATS = {"period": "part of the time", "incident": "one incident", "subset": "part of a side"}
 
 
-def toll_text(claim) -> str:
+def toll_text(claim, short: bool = False) -> str:
     """A death toll as stated, naming its side unless it counts all, and saying when it is
     low-rated or counts less than the whole episode: '≥81 killed', '15 fighters killed',
-    '7 fighters killed, low-rated'."""
+    '7 fighters killed, low-rated'; `short`: without 'killed' ('28 security forces')."""
     side = TOLL_SIDES.get(claim["party"])
     caveats = [TOLL_CAVEATS[claim["scope"]]] if claim.get("scope") in TOLL_CAVEATS else []
     caveats += ["low-rated"] if claim.get("reliability") == "low" else []
-    return f"{derive.stated(claim)} {side + ' ' if side else ''}killed" + \
-        "".join(f", {c}" for c in caveats)
+    said = (f"{derive.stated(claim)} {side}" if side else f"{derive.stated(claim)} dead") \
+        if short else f"{derive.stated(claim)} {side + ' ' if side else ''}killed"
+    return said + "".join(f", {c}" for c in caveats)
 
 
 def year_axis(axis, most: int = 7) -> None:
@@ -189,7 +190,7 @@ def count_axis(axis, values, *, short: bool = False) -> None:
     """A count axis: symmetric-log (0 stays visible) when values span over 20×, else linear.
 
     Log ticks at 1-2-5 steps, or only at powers of ten when the values span over 10,000×
-    or the axis is `short` (a small panel).
+    or the axis is `short` (a small panel), every other power over 100,000×.
     """
     values = [v for v in values if v is not None and not pd.isna(v)]
     top = max(values, default=1)
@@ -197,7 +198,9 @@ def count_axis(axis, values, *, short: bool = False) -> None:
     if positive and top / min(positive) > 20:
         getattr(axis.axes, f"set_{axis.axis_name}scale")("symlog", linthresh=1, linscale=0.4)
         steps = (1,) if short or top / min(positive) > 1e4 else (1, 2, 5)
-        ticks = [0] + [m * 10 ** e for e in range(9) for m in steps if m * 10 ** e <= top * 3]
+        every = 2 if top / min(positive) > 1e5 else 1  # over five decades: every other one
+        ticks = [0] + [m * 10 ** e for e in range(0, 9, every) for m in steps
+                       if m * 10 ** e <= top * 3]
         axis.set_major_locator(ticker.FixedLocator(ticks))
         axis.set_minor_locator(ticker.NullLocator())
         axis.set_major_formatter(ticker.FuncFormatter(lambda v, _: short_number(v)))

@@ -354,7 +354,7 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     comparable = [(key, repeats(derive.like_for_like(group))) for key, group in grouped
                   if {"scope", "party"} <= set(group)] or groups
     fig, ax = new_figure(1.5 + 0.24 * len(groups))
-    ticks, labels = [], []
+    ticks, labels, fresh = [], [], set()
     for index, (key, lines) in enumerate(groups):
         pos = -index
         values = pd.concat([m[c] for _, m in lines for c in ("low", "best", "high")]).dropna()
@@ -370,12 +370,15 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
                     xycoords=("axes fraction", "data"), xytext=(4, 0),
                     textcoords="offset points", fontsize=8, va="center")
         ticks.append(pos)
-        fresh = "new" in frame and any(bool(m["new"].any()) for _, m in lines)
-        labels.append(_group_label(key, 52) + (" · NEW" if fresh else ""))
+        if "new" in frame and any(bool(m["new"].any()) for _, m in lines):
+            fresh.add(len(labels))
+        labels.append(_group_label(key, 52))
     values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
     count_axis(ax.xaxis, list(values))
     ax.set_xlim(left=0, right=float(values.max()) * (3.2 if ax.get_xscale() == "symlog" else 1.35))
     ax.set_yticks(ticks, labels)
+    for index in fresh:  # a group holding a figure first published in the window
+        ax.get_yticklabels()[index].set_fontweight("bold")
     ax.set_ylim(-len(groups) + 0.4, 0.6)
     ax.tick_params(axis="y", length=0, labelsize=8)
     ax.grid(axis="y", visible=False)
@@ -404,7 +407,7 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
                "better; partial counts (one incident, one day, one unit) and lower-rated ones "
                "are drawn but not set against them." + (LOG_NOTE if ax.get_xscale() == "symlog"
                                                         else "")
-               + (" Groups marked NEW hold a figure first published in this "
+               + (" Groups in bold hold a figure first published in this "
                                "edition's window of changes." if new_rows else ""))
     alt = f"{title}. " + " ".join(f"{_group_label(k)}: {_span_text(lines)}." for k, lines in groups)
     return Chart(fig, title, caption, alt, select.source_ids(frame), data=frame)

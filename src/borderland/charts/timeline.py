@@ -46,6 +46,7 @@ class Item:
     text_left: bool = False
     text_inside: bool = False  # a bar too long for a label beside it carries it inside
     sources: set = field(default_factory=set)
+    compact: str = ""  # a shorter label, used when `label` fits on neither side
 
 
 def milestone_items(frame: pd.DataFrame, lane_of, label_of, color: str,
@@ -93,12 +94,17 @@ def _pack(items: list[Item], fig, x0: float, x1: float, width_in: float) -> dict
             continue
         start = mdates.date2num(item.start)
         stop = mdates.date2num(item.end) if _is_span(item, per_in) else start
-        text = (_text_width(fig, item.label) + 0.12) * per_in
         pad = 0.06 * per_in
-        options = [(False, start - pad, stop + text), (True, start - text, stop + pad)]
-        if stop - start > text:
-            options.append(("inside", start - pad, stop + pad))
-        options = [o for o in options if o[1] >= x0 - pad and o[2] <= x1 + pad] or options[1:2]
+        for label in dict.fromkeys([item.label, item.compact or item.label]):
+            item.label = label
+            text = (_text_width(fig, item.label) + 0.12) * per_in
+            every = [(False, start - pad, stop + text), (True, start - text, stop + pad)]
+            if stop - start > text:
+                every.append(("inside", start - pad, stop + pad))
+            options = [o for o in every if o[1] >= x0 - pad and o[2] <= x1 + pad]
+            if options:
+                break
+        options = options or every[1:2]
         lane_rows = rows.setdefault(item.lane, [])
         for index in range(len(lane_rows) + 1):
             if index == len(lane_rows):
@@ -442,17 +448,18 @@ def _violence_items(events: pd.DataFrame, claims: pd.DataFrame, estimate: str,
     for _, event in events.sort_values("start_date_from").iterrows():
         has_toll = event["event_id"] in tolls.index
         toll = float(tolls.loc[event["event_id"], "value"]) if has_toll else 0.0
-        label = event["short_name"]
+        label = compact = event["short_name"]
         if has_toll:
             top = by_id.loc[tolls.loc[event["event_id"], "claim_id"]]
             label += f" ({toll_text(top)})"
+            compact += f" ({toll_text(top, short=True)})"
         else:
             label += " (no death toll)"
         end = event["end_date_to"] if pd.notna(event["end_date"]) else None
         ev_claims = claims[claims["event_id"] == event["event_id"]]
         items.append(Item(lane, event["start_date_from"], end, label,
                           color=TRACK_COLORS["violence"], size=_toll_size(toll) if has_toll
-                          else 3.5,
+                          else 3.5, compact=compact,
                           sources=set(select.source_ids(event.to_frame().T, ev_claims))))
     return items
 
