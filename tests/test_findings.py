@@ -104,4 +104,4 @@ def test_inventory_counts_the_episodes_with_statements_and_names_the_step_tracks
     text = findings.inventory(reports, tables.deployments, 1, 0,
                               tables.milestones[tables.milestones["milestone_id"] >= "m0010"], 3)
     assert "about 1 violent episodes (and 0 totals across episodes)" in text
-    assert "2 dated steps (basing and energy), cited to 3 documents" in text
+    assert "2 dated steps (basing and energy), drawn from 3 documents" in text

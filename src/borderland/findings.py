@@ -166,8 +166,9 @@ def inventory(reports: pd.DataFrame, deployment_reports: pd.DataFrame, episodes:
     return (f"The selection holds {statements.count_text(reports, 'casualty statement')} about "
             f"{episodes} violent episodes (and {totals} totals across episodes), "
             f"{statements.count_text(deployment_reports, 'force figure')} and {len(milestones):,} "
-            f"dated steps ({where}), cited to {documents:,} documents. A statement is one "
-            "claimant's figure at one moment, counted once however many outlets relayed it.")
+            f"dated steps ({where}), drawn from {documents:,} documents (the bibliography lists "
+            "those the charts and tables cite). A statement is one claimant's figure at one "
+            "moment, counted once however many outlets relayed it.")
 
 
 def bullets(lines: list[str | None]) -> str:
