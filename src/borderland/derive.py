@@ -45,6 +45,14 @@ def stated(row) -> str:
     return f"{SIGN[row['qualifier']]}{value}"
 
 
+def most_often(rows: pd.DataFrame) -> tuple[str, int]:
+    """The figure `rows` state most often, as stated ('~7,000'), and how often; on a tie,
+    the one stated last (rows in order of the date they describe)."""
+    key = "deployment_id" if "deployment_id" in rows else rows.columns[0]
+    said = rows.sort_values(["date_from", key]).apply(stated, axis=1).value_counts(sort=False)
+    return said[said == said.max()].index[-1], int(said.max())
+
+
 def like_for_like(claims: pd.DataFrame, min_reliability: str = "medium") -> pd.DataFrame:
     """The claims a comparison may set side by side: rated at least `min_reliability`,
     stating a figure (not a ceiling such as "up to 40" or "fewer than 50"), for a stated

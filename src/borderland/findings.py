@@ -133,19 +133,16 @@ def russian_presence(deployments: pd.DataFrame, milestones: pd.DataFrame,
                      force: str = "201st-base") -> str | None:
     """The standing strength reported for Russia's base (span, years, most frequent
     figure as stated) and the end of its latest lease term."""
-    rows = deployments[(deployments["force"] == force) & (deployments["measure"] == "strength")
-                       & (deployments["unit"] == "personnel") & (deployments["status"] == "actual")]
+    rows = _standing_strength(deployments, force)
     lease = derive.span_end(milestones, force)
     parts = []
     if not rows.empty:
         values = derive.figure(rows).astype(float)
         low, high = rows.loc[values.idxmin()], rows.loc[values.idxmax()]
-        said = rows.sort_values(["date_from", "deployment_id"]).apply(
-            derive.stated, axis=1).value_counts(sort=False)
-        top = said[said == said.max()].index[-1]
+        top, times = derive.most_often(rows)
         years = f"{rows['date_from'].dt.year.min()} and {rows['date_to'].dt.year.max()}"
-        often = (f" ({top} most often, in {int(said.max())} of {len(rows)} statements of its "
-                 "standing strength)" if said.max() > 1 else "")
+        often = (f" ({top} most often, in {times} of {len(rows)} statements of its "
+                 "standing strength)" if times > 1 else "")
         parts.append(f"Russia's 201st base was reported at {derive.stated(low)} to "
                      f"{derive.stated(high)} troops between {years}{often}")
     if lease:
@@ -156,13 +153,20 @@ def russian_presence(deployments: pd.DataFrame, milestones: pd.DataFrame,
     return text[:1].upper() + text[1:] + "."
 
 
+def _standing_strength(deployments: pd.DataFrame, force: str = "201st-base") -> pd.DataFrame:
+    """A force's reported standing strength in personnel (no contingents, no plans)."""
+    return deployments[(deployments["force"] == force) & (deployments["measure"] == "strength")
+                       & (deployments["unit"] == "personnel")
+                       & (deployments["status"] == "actual")]
+
+
 def inventory(reports: pd.DataFrame, deployment_reports: pd.DataFrame, episodes: int,
               totals: int, milestones: pd.DataFrame, documents: int) -> str:
     """What the selection holds, counted as statements (and the reports relaying them):
     `episodes` violent episodes and `totals` totals across episodes have statements."""
     tracks = [t for t in ("basing", "energy", "security", "context")
               if t in set(milestones.get("track", []))]
-    where = ", ".join(tracks[:-1]) + f" and {tracks[-1]}" if len(tracks) > 1 else "".join(tracks)
+    where = _join(tracks) if tracks else ""
     return (f"The selection holds {statements.count_text(reports, 'casualty statement')} about "
             f"{episodes} violent episodes (and {totals} totals across episodes), "
             f"{statements.count_text(deployment_reports, 'force figure')} and {len(milestones):,} "
@@ -221,10 +225,7 @@ def evidence_limits(claims: pd.DataFrame, deployments: pd.DataFrame) -> list[str
         only = int(official.agg(lambda s: (s == "official").all()).sum())
         lines.append(f"{int((~some).sum())} of {len(some)} episodes have no official toll in the "
                      f"selection, and {only} have only official ones.")
-    strength = deployments[(deployments["force"] == "201st-base")
-                           & (deployments["measure"] == "strength")
-                           & (deployments["unit"] == "personnel")
-                           & (deployments["status"] == "actual")]
+    strength = _standing_strength(deployments)
     if not strength.empty:
         last_year = int(strength["date_to"].dt.year.max())
         recent = strength[strength["date_to"].dt.year >= last_year - 3]

@@ -42,6 +42,7 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
     table = steps(milestones)
     projects = list(dict.fromkeys(table["subject"]))
     fig, ax = new_figure(1.3 + 0.24 * (len(table) + len(projects)))
+    known_until = milestones["known_on_to"].max()  # where a passed target's arrow ends
     y, ticks, labels, heads = 0.0, [], [], []
     for project in projects:
         ticks.append(y)
@@ -51,7 +52,7 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
         for _, step in table[table["subject"] == project].iterrows():
             rows = milestones[(milestones["subject"] == project)
                               & (milestones["milestone"] == step["milestone"])]
-            _step_row(ax, rows, step, y, milestones["known_on_to"].max())
+            _step_row(ax, rows, step, y, known_until)
             ticks.append(y)
             labels.append("  " + pretty(step["milestone"], capital=True))
             y -= 1

@@ -8,6 +8,7 @@ from ..schema import TABLES
 from .base import (
     CLAIMANT_COLORS,
     LOW_ALPHA,
+    TOLL_CAVEATS,
     TOLL_SIDES,
     Chart,
     count_axis,
@@ -31,8 +32,8 @@ LABEL_CHARS = 54  # a row label wraps beyond this many characters
 PANEL_ROWS = 36.0  # rows (of ROW_IN, with group headings) one chart holds: a page at most
 LOG_NOTE = (" The axis is a log scale, so that tolls of 2 and of 2,000 both show; it starts "
             "at 0, where a stated zero sits, and is linear up to 1.")
-SCOPE_WORDS = {"period": " · part of the time", "incident": " · one incident",
-               "subset": " · part of the side"}  # a count of less than the whole episode
+# a count of less than the whole episode, as a row label says it
+SCOPE_WORDS = {k: f" · {v}" for k, v in {**TOLL_CAVEATS, "subset": "part of the side"}.items()}
 REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability", "scope"]
 
 

@@ -7,7 +7,6 @@ from matplotlib import ticker
 from matplotlib.lines import Line2D
 
 from .. import derive, select
-from ..select import RANK
 from .base import (
     LOW_ALPHA,
     OKABE_ITO,
@@ -114,18 +113,17 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
     planned = rows[rows["status"] == "planned"]
     text = f"{name}: {len(rows)} {pretty(unit)} figures"
     if not actual.empty:
-        rated = actual[actual["reliability"].map(RANK) >= RANK["medium"]]
+        rated = select.reliable(actual, "medium")
         spanned = rated if not rated.empty else actual  # a low-rated figure is no bound
         values = derive.figure(spanned, estimate).astype(float)
         lowest, highest = spanned.loc[values.idxmin()], spanned.loc[values.idxmax()]
-        said = actual.apply(derive.stated, axis=1).value_counts(sort=False)
-        top = said[said == said.max()].index[-1]
+        top, times = derive.most_often(actual)
         span = (derive.stated(lowest) if derive.stated(lowest) == derive.stated(highest)
                 else f"{derive.stated(lowest)} to {derive.stated(highest)}")
         rating = "rated medium or better, " if len(spanned) < len(actual) else ""
         text = f"{name}: reported at {span} {pretty(unit)} ({rating}{_years(spanned)})"
-        if said.max() > 1:
-            text += f"; {top} most often ({int(said.max())} of {len(actual)} figures)"
+        if times > 1:
+            text += f"; {top} most often ({times} of {len(actual)} figures)"
     if not planned.empty:
         text += "; planned: " + ", ".join(sorted({derive.stated(r) for _, r in planned.iterrows()}))
     return text, text + "."
