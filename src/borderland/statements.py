@@ -53,16 +53,26 @@ def collapse(rows: pd.DataFrame) -> pd.DataFrame:
     order = list(grouped.groups)
     out = heads.loc[order].copy()
     out["reports"] = grouped.size().loc[order].to_numpy()
-    out["report_ids"] = [tuple(sorted(g[key])) for _, g in grouped]
-    out["documents"] = [tuple(sorted(set(g["source_id"]) | set(g["original_source_id"].dropna())))
-                        for _, g in grouped]
+    out["report_ids"] = _per_statement(frame["statement_id"], frame[key]).loc[order].to_numpy()
+    relayed = frame.dropna(subset=["original_source_id"])
+    out["documents"] = _per_statement(
+        pd.concat([frame["statement_id"], relayed["statement_id"]]),
+        pd.concat([frame["source_id"], relayed["original_source_id"]])).loc[order].to_numpy()
     out["first_known"] = grouped["known_on_to"].min().loc[order].to_numpy()
     best = grouped["_rank"].max().loc[order]
     out["reliability"] = best.map({v: k for k, v in RANK.items()}).to_numpy()
-    out["date_basis"] = [next(b for b in _BASIS_ORDER if b in set(g[basis]))
-                         for _, g in grouped]
+    basis_rank = frame[basis].map({b: i for i, b in enumerate(_BASIS_ORDER)})
+    out["date_basis"] = basis_rank.groupby(frame["statement_id"]).min().loc[order].map(
+        dict(enumerate(_BASIS_ORDER))).to_numpy()
     columns = dict.fromkeys([*rows.columns, "statement_id", *extra, "date_basis"])
     return out.reset_index()[list(columns)]
+
+
+def _per_statement(statement_ids: pd.Series, values: pd.Series) -> pd.Series:
+    """statement id -> the sorted tuple of its distinct `values`."""
+    pairs = pd.DataFrame({"statement_id": statement_ids.to_numpy(), "value": values.to_numpy()})
+    pairs = pairs.drop_duplicates().sort_values(["statement_id", "value"])
+    return pairs.groupby("statement_id", sort=False)["value"].agg(tuple)
 
 
 def count_text(rows: pd.DataFrame, noun: str = "statement") -> str:

@@ -25,8 +25,11 @@ class IllegibleChart(UserWarning):
 
 
 def problems(fig) -> list[str]:
-    """What a reader of the printed page could not read in `fig` (empty: nothing)."""
-    fig.canvas.draw()
+    """What a reader of the printed page could not read in `fig` (empty: nothing).
+
+    The figure is laid out as drawing does it, but nothing is rasterised: only the
+    positions and sizes of its texts are measured."""
+    fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     texts = _drawn_texts(fig, renderer)
     box = fig.get_tightbbox(renderer)  # inches
