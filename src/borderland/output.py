@@ -32,23 +32,36 @@ FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf",
               "DejaVuSans-BoldOblique.ttf")
 
 
-def figure_images(fig, formats: Iterable[str]) -> dict[str, bytes]:
+def figure_images(fig, formats: Iterable[str], laid_out: bool = False) -> dict[str, bytes]:
     """The figure as each of `formats` ("svg", "png"), with no timestamps or version strings.
 
-    matplotlib draws the SVG once, under the report's style (whose fixed `svg.hashsalt`
+    matplotlib lays the figure out once (`laid_out`: the legibility check just did) and
+    writes the SVG from that layout, under the report's style (whose fixed `svg.hashsalt`
     makes ids stable); the PNG is that SVG rasterised by resvg at PNG_DPI, in about a third
     of the time matplotlib takes to draw it again (it renders text glyph by glyph).
     A chart the figure cache holds (`figcache`) gives the bytes of its earlier drawing.
     """
-    return figcache.images(fig, list(formats), _svg, svg_to_png)
+    return figcache.images(fig, list(formats), functools.partial(_svg, laid_out=laid_out),
+                           svg_to_png)
 
 
-def _svg(fig) -> bytes:
+def _svg(fig, laid_out: bool = False) -> bytes:
+    """The SVG of `fig` as it is laid out now: its tight box is measured on that layout,
+    and savefig, told the box and no layout engine, does not lay it out a second time."""
     import matplotlib
 
+    if not laid_out:
+        fig.draw_without_rendering()
     buf = io.BytesIO()
+    engine = fig.get_layout_engine()
     with matplotlib.rc_context(fname=STYLE):
-        fig.savefig(buf, format="svg", bbox_inches="tight", metadata=SVG_METADATA)
+        box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(
+            matplotlib.rcParams["savefig.pad_inches"])
+        fig.set_layout_engine("none")
+        try:
+            fig.savefig(buf, format="svg", bbox_inches=box, metadata=SVG_METADATA)
+        finally:
+            fig.set_layout_engine(engine)
     return buf.getvalue()
 
 
@@ -69,11 +82,12 @@ def _font_files() -> list[str]:
     return [str(folder / name) for name in FONT_FILES]
 
 
-def save_figure(fig, notebook: str, name: str, fig_dir: str, fig_formats: Iterable[str]) -> dict:
+def save_figure(fig, notebook: str, name: str, fig_dir: str, fig_formats: Iterable[str],
+                laid_out: bool = False) -> dict:
     """Write the figure in every format; return {format: bytes}."""
     folder = _resolve(fig_dir) / notebook
     folder.mkdir(parents=True, exist_ok=True)
-    rendered = figure_images(fig, fig_formats)
+    rendered = figure_images(fig, fig_formats, laid_out)
     for fmt, image in rendered.items():
         (folder / f"{name}.{fmt}").write_bytes(image)
     return rendered
@@ -151,16 +165,17 @@ def figure_html(image: bytes, fmt: str, anchor: str, caption: str, alt: str,
 
 def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
                    source_ids: Iterable[str], sources: pd.DataFrame, params: dict,
-                   data: pd.DataFrame | None = None, annex: str | None = None):
+                   data: pd.DataFrame | None = None, annex: str | None = None,
+                   laid_out: bool = False):
     """Save `fig` (and `data`, the rows it draws, as `<name>.csv` beside it) and return it
     as HTML for the notebook's output (closes the figure). `annex`: its title in the annex,
-    where the report then moves it (as `show_table` does)."""
+    where the report then moves it (as `show_table` does). `laid_out`: as `figure_images`."""
     import matplotlib.pyplot as plt
     from IPython.display import HTML
 
     formats = list(params.get("fig_formats") or ["svg", "png"])
     fig_dir = params.get("fig_dir") or "figures"
-    rendered = save_figure(fig, notebook, name, fig_dir, formats)
+    rendered = save_figure(fig, notebook, name, fig_dir, formats, laid_out)
     shown = "svg" if "svg" in rendered else formats[0]
     if not figcache.is_cached(fig):
         plt.close(fig)

@@ -311,13 +311,15 @@ def legend(fig: Figure, frame: pd.DataFrame, value_axis: str = "x") -> None:
 def publish(chart: Chart, *, notebook: str, name: str, tables, params: dict,
             annex: str | None = None):
     """Save and show `chart` with its caption, alt text and Source line; warn (IllegibleChart)
-    of anything a reader could not read at print size."""
+    of anything a reader could not read at print size (the check lays the figure out, and
+    the images are written from that layout)."""
     for problem in figcache.problems(chart.fig, legibility.problems):
         warnings.warn(f"{notebook}/{name}: {problem}", legibility.IllegibleChart, stacklevel=2)
     data = chart_rows(chart.data) if chart.data is not None else None
     return output.publish_figure(chart.fig, notebook=notebook, name=name, caption=chart.caption,
                                  alt=chart.alt, source_ids=chart.source_ids,
-                                 sources=tables.sources, params=params, data=data, annex=annex)
+                                 sources=tables.sources, params=params, data=data, annex=annex,
+                                 laid_out=True)
 
 
 def publisher(notebook: str, tables, params: dict):
