@@ -146,7 +146,7 @@ def overview_notebook() -> nbformat.NotebookNode:
             import matplotlib.pyplot as plt
             from borderland import params as bl_params
             from borderland.load import load_tables
-            from borderland.output import publish_figure
+            from borderland.output import show_figure
             plt.rcParams["svg.hashsalt"] = "borderland-tests"
             tables = load_tables()
             p = bl_params.check({"as_of": as_of, "fig_dir": fig_dir, "fig_formats": fig_formats,
@@ -158,10 +158,10 @@ def overview_notebook() -> nbformat.NotebookNode:
             fig, ax = plt.subplots(figsize=(5, 2.5))
             ax.barh(list(counts.index), list(counts.values))
             cited = sorted(tables.casualty_claims["source_id"].unique())[:3]
-            publish_figure(fig, notebook="01-overview", name="claims-per-event",
-                           caption="Casualty claims recorded per event",
-                           alt="Horizontal bars: number of claims per event", source_ids=cited,
-                           sources=tables.sources, params=p)
+            show_figure(fig, notebook="01-overview", name="claims-per-event",
+                        caption="Casualty claims recorded per event",
+                        alt="Horizontal bars: number of claims per event", source_ids=cited,
+                        sources=tables.sources, params=p)
             '''),
     ])
 
@@ -608,12 +608,12 @@ def built_project(tmp_path, _built_template) -> Project:
 
 
 # A `borderland` process that pauses at a chosen point of publishing until the test
-# lets it go on (or kills it there). Test machinery only: it wraps the publish module's
+# lets it go on (or kills it there). Test machinery only: it wraps the swap module's
 # functions from outside.
 PUBLISH_DRIVER = r'''
 import os, sys, time
 from pathlib import Path
-from borderland import cli, publish
+from borderland import cli, swap
 
 point, hold = os.environ["BL_TEST_PUBLISH_POINT"], os.environ["BL_TEST_PUBLISH_HOLD"]
 
@@ -622,7 +622,7 @@ def pause():
     while not Path(hold + ".release").exists():
         time.sleep(0.05)
 
-real_exchange, real_rename = publish._exchange, os.rename
+real_exchange, real_rename = swap._exchange, os.rename
 if point == "before-swap":
     def exchange(a, b):
         pause()
@@ -642,7 +642,7 @@ elif point == "between-renames":  # a system without renameat2: two renames
     os.rename = rename
 else:
     raise SystemExit(f"unknown point {point}")
-publish._exchange = exchange
+swap._exchange = exchange
 raise SystemExit(cli.main(sys.argv[1:]))
 '''
 

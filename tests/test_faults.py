@@ -49,7 +49,7 @@ def new(p: Project) -> tuple[str, ...]:
 
 
 def shows_code(report: Path) -> bool:
-    return "publish_figure" in (report / "index.html").read_text(encoding="utf-8")
+    return "show_figure" in (report / "index.html").read_text(encoding="utf-8")
 
 
 def _release(hold: Path) -> None:

@@ -1,4 +1,4 @@
-"""The report build: validate → execute notebooks → render HTML → print PDF → publish.
+"""The report build: validate → execute notebooks → render HTML → print PDF → swap it in.
 
 Everything is written into a staging folder beside the output and swapped in only
 when the HTML (and, if asked, the PDF) succeeded; a failure leaves the previous
@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import __version__, fingerprint, paths, publish
+from . import __version__, fingerprint, paths, swap
 from .execute import Job, Outcome, cache_entry, copy_result, run_jobs
 from .notebooks import declared_parameters, notebook_path, report_order
 from .schema import TABLES
@@ -100,8 +100,8 @@ def build(options: Options, log=print) -> dict:
     code = fingerprint.code()
     key = build_key(names, options, code)
     if options.use_cache and key and _manifest(options.out).get("build_key") == key:
-        with publish.build_lock(paths.cache_dir() / "build.lock", options.wait, log):
-            publish.clean_stale(options.out)
+        with swap.build_lock(paths.cache_dir() / "build.lock", options.wait, log):
+            swap.clean_stale(options.out)
             if _published(options.out, key, names):
                 for name in names:
                     log(f"  {name:<18} {'cached':<7} {0.0:6.1f} s")
@@ -115,11 +115,11 @@ def build(options: Options, log=print) -> dict:
     nested = ({RUNS, *(p.stem for p in paths.SCENARIOS.glob("*.yml"))}
               if options.out == paths.REPORT else set())
     _check_fig_dir(per_notebook, nested)
-    publish.check_output(options.out, nested)
-    with publish.build_lock(paths.cache_dir() / "build.lock", options.wait, log):
-        publish.clean_stale(options.out)
+    swap.check_output(options.out, nested)
+    with swap.build_lock(paths.cache_dir() / "build.lock", options.wait, log):
+        swap.clean_stale(options.out)
         fresh_parent = not options.out.parent.exists()  # e.g. report/runs/ of a first run
-        staging = publish.new_staging(options.out)
+        staging = swap.new_staging(options.out)
         try:
             summary = _build_into(staging, names, per_notebook, tables, options, code, key, log)
         except BaseException:
@@ -129,7 +129,7 @@ def build(options: Options, log=print) -> dict:
                     options.out.parent.rmdir()
             raise
         pdf_error = summary.pop("pdf_error", "")
-        publish.swap_in(staging, options.out, carry=sorted(nested))
+        swap.swap_in(staging, options.out, carry=sorted(nested))
     summary["seconds"] = round(time.perf_counter() - started, 2)
     if pdf_error:
         raise BuildError(f"the HTML report was published to {options.out / 'index.html'}, but "
@@ -278,7 +278,7 @@ def build_key(names: list[str], options: Options, code: str) -> str | None:
 def _manifest(out: Path) -> dict:
     """The published report's manifest, or {} if there is none."""
     try:
-        return json.loads((out / publish.MARKER).read_text())
+        return json.loads((out / swap.MARKER).read_text())
     except (OSError, ValueError):
         return {}
 
@@ -354,5 +354,5 @@ def _write_manifest(staging: Path, meta: dict, per_notebook: dict, key: str | No
     manifest = {"commit": meta["commit"], "data_hash": meta["data_hash"],
                 "scenario": meta["scenario"], "parameters": per_notebook, "files": files,
                 "build_key": key}
-    (staging / publish.MARKER).write_text(json.dumps(manifest, indent=2, sort_keys=True,
+    (staging / swap.MARKER).write_text(json.dumps(manifest, indent=2, sort_keys=True,
                                                      default=str) + "\n")

@@ -258,7 +258,7 @@ def _failure(exc: Exception, label: str, where: dict[str, str]) -> int:
     from .build import BuildError
     from .notebooks import UnknownNotebookError
     from .params import ParameterError
-    from .publish import BusyError, OutputError
+    from .swap import BusyError, OutputError
     from .validate import DataError
 
     if isinstance(exc, ParameterError):

@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import figcache, paths
 
-STYLE = Path(__file__).with_name("style.mplstyle")
+STYLE = Path(__file__).with_name("style.mplstyle")  # drawn under it (`charts.base.styled`), saved under it
 SVG_METADATA = {"Date": None, "Creator": None}
 PNG_DPI = 200
 # The fonts the style names, from matplotlib's own copy: PNGs look the same on every machine.
@@ -163,10 +163,10 @@ def figure_html(image: bytes, fmt: str, anchor: str, caption: str, alt: str,
             + (f" {download}" if download else "") + "</figcaption></figure>")
 
 
-def publish_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
-                   source_ids: Iterable[str], sources: pd.DataFrame, params: dict,
-                   data: pd.DataFrame | None = None, annex: str | None = None,
-                   laid_out: bool = False):
+def show_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
+                source_ids: Iterable[str], sources: pd.DataFrame, params: dict,
+                data: pd.DataFrame | None = None, annex: str | None = None,
+                laid_out: bool = False):
     """Save `fig` (and `data`, the rows it draws, as `<name>.csv` beside it) and return it
     as HTML for the notebook's output (closes the figure). `annex`: its title in the annex,
     where the report then moves it (as `show_table` does). `laid_out`: as `figure_images`."""

@@ -5,7 +5,6 @@ import functools
 import textwrap
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import matplotlib.style
 import pandas as pd
@@ -20,7 +19,6 @@ from .. import derive, figcache, output
 from ..derive import OPEN_UP
 from . import legibility
 
-STYLE = Path(__file__).resolve().parents[1] / "style.mplstyle"
 WIDTH = 6.9  # inches: A4 text width
 
 # Okabe-Ito: safe for the common colour-vision deficiencies.
@@ -159,7 +157,7 @@ def styled(func):
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         def draw():
-            with matplotlib.style.context(STYLE):
+            with matplotlib.style.context(output.STYLE):
                 return func(*args, **kwargs)
         return figcache.drawn(func, args, kwargs, draw)
     return wrapper
@@ -316,10 +314,10 @@ def publish(chart: Chart, *, notebook: str, name: str, tables, params: dict,
     for problem in figcache.problems(chart.fig, legibility.problems):
         warnings.warn(f"{notebook}/{name}: {problem}", legibility.IllegibleChart, stacklevel=2)
     data = chart_rows(chart.data) if chart.data is not None else None
-    return output.publish_figure(chart.fig, notebook=notebook, name=name, caption=chart.caption,
-                                 alt=chart.alt, source_ids=chart.source_ids,
-                                 sources=tables.sources, params=params, data=data, annex=annex,
-                                 laid_out=True)
+    return output.show_figure(chart.fig, notebook=notebook, name=name, caption=chart.caption,
+                              alt=chart.alt, source_ids=chart.source_ids,
+                              sources=tables.sources, params=params, data=data, annex=annex,
+                              laid_out=True)
 
 
 def publisher(notebook: str, tables, params: dict):

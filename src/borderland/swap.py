@@ -1,4 +1,5 @@
-"""Atomic publishing of a build: work in a staging folder, swap it in only when done.
+"""Swapping a finished build in for the previous report: work in a staging folder, swap it
+in only when done.
 
 Staging folders live beside the output (`.<name>.tmp-*`), so the swap is a rename
 on one file system. On Linux the old and new folders are exchanged in one
