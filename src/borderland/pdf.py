@@ -4,10 +4,12 @@ The browser is `BORDERLAND_CHROMIUM` if set, else a system Chromium or Chrome,
 else playwright's own. It is started with every host lookup mapped to nothing,
 so printing never touches the network. The PDF's dates are fixed so the same
 HTML gives the same bytes. A `Printer` starts the browser in a thread of its own,
-so the build can have it ready by the time the HTML is.
+so the build can have it ready by the time the HTML is, and prints the report and its
+annex at once.
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import queue
 import re
@@ -47,16 +49,30 @@ def find_browser() -> str | None:
 
 
 def launch(playwright):
-    """Start headless Chromium with the offline flags."""
+    """Start headless Chromium with the offline flags (playwright's sync API)."""
     executable = find_browser()
     try:
         return playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS,
                                           headless=True)
     except Exception as exc:  # playwright raises its own Error types
-        hint = ("no system Chromium was found; install one (Debian/Ubuntu: "
-                "`apt-get install chromium`) or set BORDERLAND_CHROMIUM to a Chrome/Chromium "
-                "executable") if executable is None else f"the browser at {executable} failed"
-        raise PdfError(f"{hint}: {str(exc).splitlines()[0]}") from exc
+        raise _launch_error(executable, exc) from exc
+
+
+async def launch_async(playwright):
+    """`launch` for playwright's async API."""
+    executable = find_browser()
+    try:
+        return await playwright.chromium.launch(executable_path=executable, args=BROWSER_ARGS,
+                                                headless=True)
+    except Exception as exc:  # playwright raises its own Error types
+        raise _launch_error(executable, exc) from exc
+
+
+def _launch_error(executable: str | None, exc: Exception) -> PdfError:
+    hint = ("no system Chromium was found; install one (Debian/Ubuntu: "
+            "`apt-get install chromium`) or set BORDERLAND_CHROMIUM to a Chrome/Chromium "
+            "executable") if executable is None else f"the browser at {executable} failed"
+    return PdfError(f"{hint}: {str(exc).splitlines()[0]}")
 
 
 class Printer:
@@ -74,7 +90,7 @@ class Printer:
 
     def print(self, html_path: Path, pdf_path: Path,
               also: tuple[tuple[Path, Path], ...] = ()) -> None:
-        """Print `html_path` to `pdf_path`, then each (html, pdf) pair of `also`."""
+        """Print `html_path` to `pdf_path` and each (html, pdf) pair of `also`, all at once."""
         self._job.put(((html_path, pdf_path), *also))
         self._thread.join()
         if self._error is not None:
@@ -92,32 +108,41 @@ class Printer:
             self._error = exc
 
     def _serve(self) -> None:
-        from playwright.sync_api import sync_playwright
+        asyncio.run(self._serve_async())
 
-        with sync_playwright() as pw:
-            browser = launch(pw)
+    async def _serve_async(self) -> None:
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as pw:
+            browser = await launch_async(pw)
             try:
-                page = browser.new_page()
-                page.emulate_media(media="print")
-                jobs = self._job.get()
+                jobs = await asyncio.to_thread(self._job.get)
                 if jobs is None:
                     return
-                printed = []
-                for html_path, pdf_path in jobs:
-                    # A local file and no network: wait as long as loading takes (a report
-                    # with 100x the data takes minutes), as page.pdf() itself does.
-                    page.goto(html_path.resolve().as_uri(), wait_until="load", timeout=0)
-                    printed.append((pdf_path, page.pdf(
-                        format="A4", print_background=True, prefer_css_page_size=True,
-                        display_header_footer=True, header_template="<span></span>",
-                        footer_template=FOOTER, outline=True, tagged=True)))
+                # every file in a page of its own, printed at once: Chromium lays the pages
+                # out in renderers of their own, on every core
+                printed = await asyncio.gather(*(_print(browser, html_path, pdf_path)
+                                                 for html_path, pdf_path in jobs))
             except Exception as exc:
                 raise PdfError(f"printing failed in the browser: {str(exc).splitlines()[0]}") \
                     from exc
             finally:
-                browser.close()
+                await browser.close()
         for pdf_path, data in printed:
             pdf_path.write_bytes(fix_node_ids(fix_dates(data)))
+
+
+async def _print(browser, html_path: Path, pdf_path: Path) -> tuple[Path, bytes]:
+    """`html_path` printed as the report's PDF pages (bytes not yet fixed), with its target."""
+    page = await browser.new_page()
+    await page.emulate_media(media="print")
+    # A local file and no network: wait as long as loading takes (a report with 100x the
+    # data takes minutes), as page.pdf() itself does.
+    await page.goto(html_path.resolve().as_uri(), wait_until="load", timeout=0)
+    return pdf_path, await page.pdf(
+        format="A4", print_background=True, prefer_css_page_size=True,
+        display_header_footer=True, header_template="<span></span>", footer_template=FOOTER,
+        outline=True, tagged=True)
 
 
 def fix_dates(pdf: bytes) -> bytes:
