@@ -51,6 +51,19 @@ def test_figures_are_byte_identical(full_report, second_full_report):
     assert not differ, f"figures that differ: {differ}"
 
 
+def test_every_figure_has_its_png_the_svg_rasterised(full_report):
+    """The build's kernels leave PNGs to the build (`borderland.pngs`): every one is there,
+    the bytes a notebook run alone writes."""
+    from borderland import output
+
+    svgs = sorted((full_report.out / "figures").rglob("*.svg"))
+    assert len(svgs) > 20
+    for svg in svgs:
+        png = svg.with_suffix(".png")
+        assert png.is_file(), f"{png} missing"
+        assert png.read_bytes() == output.svg_to_png(svg.read_bytes()), f"{png} differs"
+
+
 def test_pdf_text_and_bytes_are_identical(full_report, second_full_report):
     ta, tb = pdf_pages(full_report.pdf), pdf_pages(second_full_report.pdf)
     assert ta == tb, "\n".join(difflib.unified_diff("\f".join(ta).splitlines(),
