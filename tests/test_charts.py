@@ -187,12 +187,6 @@ def test_count_axis_switches_to_log_only_for_wide_spans():
     assert base.short_number(1_200_000) == "1.2M" and base.short_number(2000) == "2k"
 
 
-def test_pretty_names():
-    assert base.pretty("tajik-forces-gbao") == "Tajik forces in GBAO"
-    assert base.pretty("casa-1000", capital=True) == "CASA-1000"
-    assert base.pretty("security-forces", capital=True) == "Security forces"
-
-
 def test_a_cut_listing_keeps_its_order_and_its_caption_counts_what_is_left_out(tables):
     from borderland import listing
 
@@ -309,10 +303,13 @@ def test_a_claims_title_never_headlines_a_partial_or_low_rated_count(tmp_path):
                             "or lower-rated counts run from 7 to 300"), title
 
 
-def test_a_toll_label_says_when_it_is_low_rated_or_partial():
-    import pandas as pd
-    row = pd.Series({"qualifier": "exact", "low": None, "best": 7, "high": None,
-                     "party": "armed-group", "scope": "incident", "reliability": "low"})
-    assert base.toll_text(row) == "7 fighters killed, one incident, low-rated"
-    whole = pd.Series({**row, "scope": "whole", "reliability": "high", "party": "all"})
-    assert base.toll_text(whole) == "7 killed"
+def test_rows_and_groups_of_figures_new_in_the_window_are_bold(claims):
+    killed = claims[claims["outcome"] == "killed"]
+    fresh = killed.assign(new=killed["claim_id"] == "c0011")
+    ax = ranges.claim_ranges(fresh, "Fixture event").fig.axes[0]
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert len(bold) == 1 and bold[0].endswith("· NEW"), bold
+    ax = ranges.spread(fresh.assign(event="Fixture event"), "Everything",
+                       by=("event", "party")).fig.axes[0]
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == ["Fixture event · security forces"], bold

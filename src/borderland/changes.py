@@ -12,8 +12,8 @@ from __future__ import annotations
 import pandas as pd
 
 from . import derive, listing, select, statements
-from .charts.base import pretty
 from .select import RANK
+from .wording import pretty
 
 
 def at_since(p: dict) -> dict:

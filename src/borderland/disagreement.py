@@ -19,8 +19,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import derive
-from .select import RANK
+from . import derive, select
 
 COLUMNS = ["Subject", "Statements compared", "Lowest", "Highest", "Spread"]
 
@@ -34,8 +33,9 @@ CONTEMPORARY = pd.Timedelta(days=30)  # a toll stated this long before another i
 
 
 def _spread(frame: pd.DataFrame, by: list[str], label, tolerance: float, when: str,
-            min_reliability: str, per_claimant: bool = False) -> pd.DataFrame:
-    frame = frame[frame["reliability"].map(RANK) >= RANK[min_reliability]]
+            per_claimant: bool = False) -> pd.DataFrame:
+    """The subjects (groups of `by`) of `frame`, rows already rated well enough, whose
+    highest figure is beyond `tolerance` times the lowest, worded by `label`."""
     frame = frame.assign(_low=derive.figure(frame, "low"), _high=derive.figure(frame, "high"))
     frame = frame.dropna(subset=["_low"])
     if per_claimant:  # each claimant's highest figure: its running tallies do not count
@@ -83,40 +83,39 @@ def tolls(claims: pd.DataFrame, names: dict[str, str], *, tolerance: float = 1.5
         return f"{names.get(event, event)}: {outcome}, {party.replace('-', ' ')}{whose}"
     return _spread(derive.like_for_like(claims, min_reliability),
                    ["event_id", "outcome", "party", "country"], label, tolerance,
-                   "reported_on", min_reliability, per_claimant=True)
+                   "reported_on", per_claimant=True)
 
 
 def forces(deployments: pd.DataFrame, *, tolerance: float = 1.25,
            min_reliability: str = "medium") -> pd.DataFrame:
     """Standing strengths of one force, for the same year, that differ beyond `tolerance`."""
-    frame = deployments[deployments["measure"] == "strength"]
+    frame = select.reliable(deployments[deployments["measure"] == "strength"], min_reliability)
     frame = frame.assign(_year=frame["date_from"].dt.year)
     def label(key):
         force, unit, year = key
         return f"{force.replace('-', ' ').capitalize()}: {unit} in {year}"
-    return _spread(frame, ["force", "unit", "_year"], label, tolerance, "reported_on",
-                   min_reliability)
+    return _spread(frame, ["force", "unit", "_year"], label, tolerance, "reported_on")
 
 
 def values(milestones: pd.DataFrame, *, tolerance: float = 1.25,
            min_reliability: str = "medium") -> pd.DataFrame:
     """Values (costs, capacities) of one step in one unit, stated in the same year."""
     frame = milestones[milestones[["value_low", "value", "value_high"]].notna().any(axis=1)]
+    frame = select.reliable(frame, min_reliability)
     frame = frame.assign(_year=frame["stated_on_to"].dt.year)
     def label(key):
         subject, step, unit, year = key
         return f"{subject.replace('-', ' ').capitalize()}: {step.replace('-', ' ')} ({unit}), stated in {year}"
     return _spread(frame, ["subject", "milestone", "unit", "_year"], label, tolerance,
-                   "stated_on", min_reliability)
+                   "stated_on")
 
 
 def targets(milestones: pd.DataFrame, *, years: float = 1.0,
             min_reliability: str = "medium") -> pd.DataFrame:
     """Target dates of one step announced in the same year that lie more than `years` apart
     (a date already past when it was stated is a report, not a target, and is left out)."""
-    frame = derive.targets(milestones)
-    frame = frame[(frame["reliability"].map(RANK) >= RANK[min_reliability])
-                  & (frame["date_to"] >= frame["stated_on_from"])]
+    frame = select.reliable(derive.targets(milestones), min_reliability)
+    frame = frame[frame["date_to"] >= frame["stated_on_from"]]
     frame = frame.assign(_year=frame["stated_on_to"].dt.year)
     rows, cited = [], set()
     for (subject, step, year), group in frame.groupby(["subject", "milestone", "_year"],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import derive, statements
-from .charts.base import TOLL_SIDES, pretty
+from .wording import and_list, pretty, span, toll_text, upper_first
 
 
 def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
@@ -31,31 +31,24 @@ def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
     parts = []
     for _, row in recent.iterrows():
         top = by_id.loc[row["claim_id"]]
-        span = _span(killed, top)
-        parts.append(f"{info.at[row['event_id'], 'name']} ({_toll(top)}"
-                     + (f"; comparable counts {span}" if span else "") + ")")
+        comparable = _comparable_span(killed, top)
+        parts.append(f"{info.at[row['event_id'], 'name']} ({toll_text(top, cited=True)}"
+                     + (f"; comparable counts {comparable}" if comparable else "") + ")")
     if not parts:
         return None
     text = (f"Since {since} the deadliest episodes, by their best-rated whole-episode tolls, "
-            f"were {_join(parts)}")
+            f"were {and_list(parts)}")
     war = tolls[tolls["event_id"].map(info["event_type"]) == "civil-war"]
     if not war.empty:
-        span = _span(killed, by_id.loc[war.iloc[0]["claim_id"]])
-        if span:
+        comparable = _comparable_span(killed, by_id.loc[war.iloc[0]["claim_id"]])
+        if comparable:
             text += (". The civil war of 1992-97 is of another order: estimates of its whole "
-                     f"toll rated medium or better run from {span} dead (counts of its first "
+                     f"toll rated medium or better run from {comparable} dead (counts of its first "
                      "year alone are lower)")
     return text + "."
 
 
-def _toll(claim) -> str:
-    """'≥81 killed, per Al Jazeera'; '15 killed, fighters only, per RIA Novosti'."""
-    side = TOLL_SIDES.get(claim["party"])
-    return (f"{derive.stated(claim)} killed" + (f", {side} only" if side else "")
-            + f", per {claim['claimant']}")
-
-
-def _span(killed: pd.DataFrame, top) -> str | None:
+def _comparable_span(killed: pd.DataFrame, top) -> str | None:
     """'≥54 to ≥81': the like-for-like statements of the same event, side and country as
     `top`, from the lowest bound to the highest as stated; None when they agree."""
     same = killed[(killed["event_id"] == top["event_id"]) & (killed["party"] == top["party"])
@@ -67,16 +60,7 @@ def _span(killed: pd.DataFrame, top) -> str | None:
     lows, highs = derive.figure(same, "low").astype(float), derive.figure(same, "high").astype(float)
     if lows.min() == highs.max():
         return None
-    return f"{_end(same.loc[lows.idxmin()], 'low')} to {_end(same.loc[highs.idxmax()], 'high')}"
-
-
-def _end(row, which: str) -> str:
-    """One end of a span as stated: a range's bound as a number, any other figure as said."""
-    return derive.number(row[which]) if row["qualifier"] == "range" else derive.stated(row)
-
-
-def _join(parts: list[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return span(same.loc[lows.idxmin()], same.loc[highs.idxmax()], bounds=True)
 
 
 def official_vs_others(claims: pd.DataFrame, names: pd.Series) -> str | None:
@@ -150,7 +134,7 @@ def russian_presence(deployments: pd.DataFrame, milestones: pd.DataFrame,
     if not parts:
         return None
     text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + "."
+    return upper_first(text) + "."
 
 
 def _standing_strength(deployments: pd.DataFrame, force: str = "201st-base") -> pd.DataFrame:
@@ -166,7 +150,7 @@ def inventory(reports: pd.DataFrame, deployment_reports: pd.DataFrame, episodes:
     `episodes` violent episodes and `totals` totals across episodes have statements."""
     tracks = [t for t in ("basing", "energy", "security", "context")
               if t in set(milestones.get("track", []))]
-    where = _join(tracks) if tracks else ""
+    where = and_list(tracks) if tracks else ""
     return (f"The selection holds {statements.count_text(reports, 'casualty statement')} about "
             f"{episodes} violent episodes (and {totals} totals across episodes), "
             f"{statements.count_text(deployment_reports, 'force figure')} and {len(milestones):,} "

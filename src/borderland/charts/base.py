@@ -1,4 +1,5 @@
-"""What every chart shares: the style, colours, glyphs for qualified figures, publishing."""
+"""What every chart shares: the style, colours, axes, glyphs for qualified figures, legend,
+publishing. The words a chart prints for data values come from `borderland.wording`."""
 from __future__ import annotations
 
 import functools
@@ -17,6 +18,7 @@ from matplotlib.transforms import Affine2D
 
 from .. import derive, figcache, output
 from ..derive import OPEN_UP
+from ..wording import TOLL_RULE, pretty, toll_text  # noqa: F401 (TOLL_RULE, toll_text: timeline's)
 from . import legibility
 
 WIDTH = 6.9  # inches: A4 text width
@@ -33,70 +35,6 @@ CLAIMANT_COLORS = {"official": OKABE_ITO["blue"], "media": OKABE_ITO["orange"],
 STATUS_COLORS = {"actual": OKABE_ITO["blue"], "planned": OKABE_ITO["vermillion"]}
 LOW_ALPHA = 0.45  # rows rated low reliability are drawn paler
 ARROW_PT = 16  # length of the open-ended arrows, in points
-
-PRETTY = {"security-forces": "security forces", "armed-group": "armed group",
-          "foreign-nationals": "foreign nationals", "all": "all parties",
-          "unspecified": "party not stated", "201st-base": "201st base",
-          "casa-1000": "CASA-1000", "ngo": "NGO", "rub": "roubles", "gwh": "GWh",
-          "km2": "km²", "tajik-forces-gbao": "Tajik forces in GBAO",
-          "militants-northern-afghanistan": "militants, northern Afghanistan",
-          "gas-pipeline-line-d": "gas pipeline Line D", "sangtuda-1": "Sangtuda-1",
-          "sangtuda-2": "Sangtuda-2", "kyrgyz-tajik-border": "Kyrgyz–Tajik border",
-          "TJ": "Tajikistan", "KG": "Kyrgyzstan", "AF": "Afghanistan", "RU": "Russia",
-          "UZ": "Uzbekistan", "CN": "China", "IN": "India", "US": "United States", "IR": "Iran"}
-
-
-ACRONYMS = {"gbao": "GBAO", "csto": "CSTO", "cis": "CIS", "crrf": "CRRF", "eeu": "EEU",
-            "casa": "CASA", "kg": "KG", "tj": "TJ", "adb": "ADB", "us": "US", "rusal": "RUSAL",
-            "talco": "TALCO", "un": "UN", "eu": "EU", "osce": "OSCE", "wb": "WB", "hpp": "HPP",
-            "irpt": "IRPT", "fsb": "FSB", "sco": "SCO", "mw": "MW", "usd": "US$", "cst": "CST",
-            "crdf": "CRDF", "corf": "CORF", "mlrs": "MLRS", "s300": "S-300", "pk": "PK",
-            "aiib": "AIIB", "edb": "EDB", "rap": "RAP", "ta": "TA", "pla": "PLA", "iaf": "IAF",
-            "iom": "IOM", "bomca": "BOMCA", "omon": "OMON", "mvd": "MVD", "gknb": "GKNB",
-            "ebrd": "EBRD", "eib": "EIB", "fdi": "FDI", "gdp": "GDP", "hvdc": "HVDC", "ues": "UES",
-            "ojsc": "OJSC", "epc": "EPC", "mou": "MoU", "usaid": "USAID", "rao": "RAO",
-            "ukraine": "Ukraine", "india": "India", "china": "China", "russia": "Russia"}
-# Proper nouns a slug writes in lower case: countries, places, peoples, names.
-ACRONYMS.update({w: w.capitalize() for w in (
-    "afghan", "afghanistan", "armenia", "ayni", "batken", "chinese", "dushanbe", "duma",
-    "ishkashim", "kazakhstan", "khorog", "kulob", "kyrgyz", "kyrgyzstan", "moscow", "murghab",
-    "okno", "pakistan", "pamir", "rasht", "rogun", "romit", "sochi", "soviet", "tajik",
-    "tajiks", "tajikistan", "taliban", "turkmen", "uzbek", "uzbekistan", "iran", "iranian",
-    "indian", "russian", "sambuli", "uragan", "vakhon", "rahmon", "nazarov", "patrushev",
-    "mirziyoyev", "abdullo", "ziyoev", "lohur", "shahritus", "shaymak", "ribhoz", "ayvoj",
-    "andritz", "rosatom", "rubezh", "poisk", "bratstvo", "xi")})
-
-
-def pretty(slug, capital: bool = False) -> str:
-    """A slug as words: 'tajik-forces-gbao' → 'tajik forces GBAO' ('Rogun' with `capital`)."""
-    slug = str(slug)
-    words = PRETTY.get(slug) or " ".join(ACRONYMS.get(w, w) for w in
-                                         slug.replace("_", "-").split("-"))
-    return words[:1].upper() + words[1:] if capital else words
-
-
-TOLL_RULE = ("each episode's toll is one statement's figure: among its whole-episode death "
-             "tolls rated medium or better, those counting all sides where any does (else a "
-             "total of no stated side, else one side, named), and of these the best-rated, the "
-             "highest if several; an episode with no such statement shows its best other "
-             "figure, labelled low-rated or partial")
-TOLL_SIDES = {"security-forces": "security forces", "armed-group": "fighters",
-              "civilians": "civilians", "foreign-nationals": "foreigners"}
-
-
-TOLL_CAVEATS = {"period": "part of the time", "incident": "one incident", "subset": "part of a side"}
-
-
-def toll_text(claim, short: bool = False) -> str:
-    """A death toll as stated, naming its side unless it counts all, and saying when it is
-    low-rated or counts less than the whole episode: '≥81 killed', '15 fighters killed',
-    '7 fighters killed, low-rated'; `short`: without 'killed' ('28 security forces')."""
-    side = TOLL_SIDES.get(claim["party"])
-    caveats = [TOLL_CAVEATS[claim["scope"]]] if claim.get("scope") in TOLL_CAVEATS else []
-    caveats += ["low-rated"] if claim.get("reliability") == "low" else []
-    said = (f"{derive.stated(claim)} {side}" if side else f"{derive.stated(claim)} dead") \
-        if short else f"{derive.stated(claim)} {side + ' ' if side else ''}killed"
-    return said + "".join(f", {c}" for c in caveats)
 
 
 def year_axis(axis, most: int = 7) -> None:

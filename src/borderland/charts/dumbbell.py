@@ -5,6 +5,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from .. import derive, select
+from ..wording import pretty
 from .base import (
     CLAIMANT_COLORS,
     LOW_ALPHA,
@@ -12,7 +13,6 @@ from .base import (
     Chart,
     count_axis,
     new_figure,
-    pretty,
     set_title,
     styled,
 )

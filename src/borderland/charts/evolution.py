@@ -5,6 +5,7 @@ import pandas as pd
 from matplotlib import ticker
 
 from .. import derive, select
+from ..wording import pretty
 from .base import (
     CLAIMANT_COLORS,
     LOW_ALPHA,
@@ -13,7 +14,6 @@ from .base import (
     glyph,
     legend,
     new_figure,
-    pretty,
     set_title,
     styled,
 )

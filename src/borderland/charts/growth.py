@@ -11,7 +11,8 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import derive, select
-from .base import CLAIMANT_COLORS, Chart, count_axis, new_figure, pretty, set_title, styled
+from ..wording import pretty
+from .base import CLAIMANT_COLORS, Chart, count_axis, new_figure, set_title, styled
 
 OTHER_COLOR = "#4d4d4d"
 STEPS = [(pd.Timedelta(days=d), f"day {d + 1}") for d in range(7)] + [

@@ -23,7 +23,8 @@ from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
 
 from .. import paths, select
-from .base import TOLL_RULE, WIDTH, Chart, new_figure, styled
+from ..wording import TOLL_RULE
+from .base import WIDTH, Chart, new_figure, styled
 from .timeline import REGIONS, TRACK_COLORS
 
 GEO = paths.DATA / "geo"

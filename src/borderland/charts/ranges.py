@@ -5,17 +5,15 @@ import pandas as pd
 
 from .. import derive, select
 from ..schema import TABLES
+from ..wording import SCOPE_LABELS, pretty, side_words, span
 from .base import (
     CLAIMANT_COLORS,
     LOW_ALPHA,
-    TOLL_CAVEATS,
-    TOLL_SIDES,
     Chart,
     count_axis,
     glyph,
     legend,
     new_figure,
-    pretty,
     set_title,
     styled,
     value_label,
@@ -32,9 +30,13 @@ LABEL_CHARS = 54  # a row label wraps beyond this many characters
 PANEL_ROWS = 36.0  # rows (of ROW_IN, with group headings) one chart holds: a page at most
 LOG_NOTE = (" The axis is a log scale, so that tolls of 2 and of 2,000 both show; it starts "
             "at 0, where a stated zero sits, and is linear up to 1.")
-# a count of less than the whole episode, as a row label says it
-SCOPE_WORDS = {k: f" · {v}" for k, v in {**TOLL_CAVEATS, "subset": "part of the side"}.items()}
+FIGURES = ("low", "best", "high")  # the columns a claim states its figure in
 REPEAT_KEY = ["claimant_type", "qualifier", "low", "best", "high", "reliability", "scope"]
+
+
+def _figures(frame: pd.DataFrame) -> pd.Series:
+    """Every low, best and high figure `frame` states, as floats."""
+    return pd.concat([frame[c] for c in FIGURES]).dropna().astype(float)
 
 
 def _groups(frame: pd.DataFrame, by: tuple[str, ...],
@@ -72,7 +74,7 @@ def _row_label(rows: pd.DataFrame) -> str:
     if last != when:
         when += f" to {last}"
     new = " · NEW" if _is_new(rows) else ""
-    part = SCOPE_WORDS.get(first.get("scope"), "")
+    part = f" · {SCOPE_LABELS[first['scope']]}" if first.get("scope") in SCOPE_LABELS else ""
     return wrap(f"{name} · {when}{part}{new}", LABEL_CHARS)
 
 
@@ -156,7 +158,7 @@ def claim_range_charts(frame: pd.DataFrame, subject: str, *,
     """claim_ranges of each page-sized part of `frame` (see `panels`), as (name suffix,
     chart): "" and the chart when it fits, else "", "-part-2", ... and "subject (i of n)"."""
     parts = panels(frame, by=by, order=order)
-    axis = sorted(set(pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)))
+    axis = sorted(set(_figures(frame)))
     return [("" if i == 1 else f"-part-{i}",
              claim_ranges(part, subject if len(parts) == 1 else f"{subject} ({i} of {len(parts)})",
                           by=by, order=order, noun=noun, axis=axis if len(parts) > 1 else None))
@@ -181,8 +183,7 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
     height = sum(_group_rows(key, [label for *_, label in lines]) for key, lines in groups)
     fig, ax = new_figure(1.5 + ROW_IN * height)
     _draw_rows(ax, groups, height)
-    values = pd.Series(axis) if axis else \
-        pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
+    values = pd.Series(axis) if axis else _figures(frame)
     count_axis(ax.xaxis, list(values))
     ax.set_xlim(left=0 if values.min() >= 0 else None, right=float(values.max()) * 3.2
                 if ax.get_xscale() == "symlog" else float(values.max()) * 1.35)
@@ -204,7 +205,7 @@ def claim_ranges(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...] = ("o
 
 def _draw_rows(ax, groups: list, height: float) -> None:
     """Rows top down; each group's heading is written inside the plot, above its rows."""
-    ticks, labels = [], []
+    ticks, labels, fresh = [], [], []
     pos = 0.0
     for key, lines in groups:
         heading = _heading(key)
@@ -213,28 +214,30 @@ def _draw_rows(ax, groups: list, height: float) -> None:
                     xytext=(3, 0), textcoords="offset points", fontsize=8,
                     fontweight="bold", va="center", ha="left")
         pos -= 1 + extra
-        for row, _, label in lines:
+        for row, members, label in lines:
             color = CLAIMANT_COLORS[row["claimant_type"]]
             alpha = LOW_ALPHA if row["reliability"] == "low" else 1.0
             extra = _row_height(label) - 1
             pos -= extra / 2  # a wrapped label's row sits at its middle line
             glyph(ax, pos, row, color=color, alpha=alpha)
             value_label(ax, pos, row, alpha=alpha)
+            if _is_new(members):
+                fresh.append(len(labels))
             ticks.append(pos)
             labels.append(label)
             pos -= 1 + extra / 2
         pos -= 0.4
     ax.set_ylim(-height + 0.6, 0.8)
+    _row_ticks(ax, ticks, labels, fresh)
+
+
+def _row_ticks(ax, ticks: list[float], labels: list[str], bold: list[int]) -> None:
+    """Row labels at `ticks`, those at the `bold` indices in bold, with no tick marks."""
     ax.set_yticks(ticks, labels)
+    for index in bold:
+        ax.get_yticklabels()[index].set_fontweight("bold")
     ax.tick_params(axis="y", length=0, labelsize=8)
-    for tick in ax.get_yticklabels():
-        if tick.get_text().endswith("NEW"):
-            tick.set_fontweight("bold")
     ax.grid(axis="y", visible=False)
-
-
-COUNTRY_NAMES = {"TJ": "Tajik", "KG": "Kyrgyz", "AF": "Afghan", "RU": "Russian",
-                 "UZ": "Uzbek", "CN": "Chinese"}
 
 
 def _side_text(low: float, top: pd.Series) -> str:
@@ -242,15 +245,6 @@ def _side_text(low: float, top: pd.Series) -> str:
     high = derive.stated(top)
     return high if float(low) == float(derive.figure(top.to_frame().T).iloc[0]) \
         else f"{derive.number(low)} to {high}"
-
-
-def _side_words(party: str, country: str | None) -> str:
-    """'among Tajik security forces', 'on the Kyrgyz side', 'of all sides'."""
-    nation = COUNTRY_NAMES.get(country, country) + " " if isinstance(country, str) and country \
-        else ""
-    group = TOLL_SIDES.get(party)
-    return f"among {nation}{group}" if group else f"on the {nation}side" if nation else \
-        "of all sides"
 
 
 def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
@@ -262,7 +256,7 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
     killed = frame[frame["outcome"] == "killed"] if "outcome" in frame else frame
     if killed.empty:
         return f"{subject}: {who}"
-    values = pd.concat([killed[c] for c in ("low", "best", "high")]).dropna().astype(float)
+    values = _figures(killed)
     pairs = derive.compare(killed) if {"outcome", "claimant_type"} <= set(frame) else None
     if pairs is not None and not pairs.empty:
         # the most contested comparison: most statements on both sides, then widest
@@ -270,7 +264,7 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
                              _gap=pairs["other"] - pairs["official"])
         top = pairs.sort_values(["_n", "_gap"], ascending=False).iloc[0]
         by_id = killed.set_index("claim_id")
-        party = _side_words(top["party"], top["country"])
+        party = side_words(top["party"], top["country"])
         official = _side_text(top["official_low"], by_id.loc[top["official_claim"]])
         other = _side_text(top["other_low"], by_id.loc[top["other_claim"]])
         drawn = (f"; every toll drawn: {derive.number(values.min())} to "
@@ -281,7 +275,7 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
     what = "death tolls" if "outcome" in frame else "figures"
     if "unit" in frame and frame["unit"].nunique() > 1 and (frame["unit"] == "personnel").any():
         troops = frame[frame["unit"] == "personnel"]
-        values = pd.concat([troops[c] for c in ("low", "best", "high")]).dropna().astype(float)
+        values = _figures(troops)
         what, noun = "troop figures", "personnel (other units drawn apart)"
     one_episode = {"scope", "party", "event_id"} <= set(killed) and killed["event_id"].nunique() == 1
     rated = derive.like_for_like(killed) if one_episode else killed.iloc[0:0]
@@ -293,10 +287,10 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
         # the side most often counted over the whole episode, rated medium or better
         sides = rated.assign(country=rated["country"].fillna("")).groupby(["party", "country"])
         (party, country), group = max(sides, key=lambda kv: (len(kv[1]), kv[0]))
-        kept = pd.concat([group[c] for c in ("low", "best", "high")]).dropna().astype(float)
+        kept = _figures(group)
         said = (f"are all {derive.number(kept.min())}" if kept.min() == kept.max() else
                 f"run from {derive.number(kept.min())} to {derive.number(kept.max())}")
-        whose = f"{_side_words(party, country)} "
+        whose = f"{side_words(party, country)} "
         return (f"{subject}: whole-episode tolls {whose}rated medium or better {said}; every "
                 f"toll drawn: {derive.number(values.min())} to {derive.number(values.max())} "
                 f"({who})")
@@ -355,10 +349,10 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     comparable = [(key, repeats(derive.like_for_like(group))) for key, group in grouped
                   if {"scope", "party"} <= set(group)] or groups
     fig, ax = new_figure(1.5 + 0.24 * len(groups))
-    ticks, labels, fresh = [], [], set()
+    ticks, labels, fresh = [], [], []
     for index, (key, lines) in enumerate(groups):
         pos = -index
-        values = pd.concat([m[c] for _, m in lines for c in ("low", "best", "high")]).dropna()
+        values = _figures(pd.concat([m for _, m in lines]))
         ax.plot([float(values.min()), float(values.max())], [pos, pos], color="#cccccc",
                 lw=5, solid_capstyle="round", zorder=1)
         step = 0.44 / max(len(lines) - 1, 1)
@@ -372,17 +366,13 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
                     textcoords="offset points", fontsize=8, va="center")
         ticks.append(pos)
         if "new" in frame and any(bool(m["new"].any()) for _, m in lines):
-            fresh.add(len(labels))
+            fresh.append(len(labels))
         labels.append(_group_label(key, 52))
-    values = pd.concat([frame[c] for c in ("low", "best", "high")]).dropna().astype(float)
+    values = _figures(frame)
     count_axis(ax.xaxis, list(values))
     ax.set_xlim(left=0, right=float(values.max()) * (3.2 if ax.get_xscale() == "symlog" else 1.35))
-    ax.set_yticks(ticks, labels)
-    for index in fresh:  # a group holding a figure first published in the window
-        ax.get_yticklabels()[index].set_fontweight("bold")
     ax.set_ylim(-len(groups) + 0.4, 0.6)
-    ax.tick_params(axis="y", length=0, labelsize=8)
-    ax.grid(axis="y", visible=False)
+    _row_ticks(ax, ticks, labels, fresh)  # bold: a group holding a figure new in the window
     ax.set_xlabel(f"Number of {noun} stated by each claim"
                   + (" (log scale)" if ax.get_xscale() == "symlog" else ""))
     legend(fig, frame)
@@ -414,30 +404,30 @@ def spread(frame: pd.DataFrame, subject: str, *, by: tuple[str, ...],
     return Chart(fig, title, caption, alt, select.source_ids(frame), data=frame)
 
 
-def _extremes(lines):
-    """The claims stating the lowest and the highest figure of a group."""
+def _extremes(lines) -> tuple[pd.Series, pd.Series, float, float]:
+    """The claims of a group (`repeats`) stating its lowest and its highest figure, and
+    those two figures."""
+    def bound(row, pick):
+        return pick(float(row[c]) for c in FIGURES if not pd.isna(row[c]))
     rows = [row for row, _ in lines]
-    lowest = min(rows, key=lambda r: min(float(r[c]) for c in ("low", "best", "high")
-                                         if not pd.isna(r[c])))
-    highest = max(rows, key=lambda r: max(float(r[c]) for c in ("low", "best", "high")
-                                          if not pd.isna(r[c])))
-    return lowest, highest
+    lowest = min(rows, key=lambda r: bound(r, min))
+    highest = max(rows, key=lambda r: bound(r, max))
+    return lowest, highest, bound(lowest, min), bound(highest, max)
 
 
 def _span_text(lines) -> str:
-    lowest, highest = _extremes(lines)
-    return derive.stated(lowest) if lowest is highest else f"{derive.stated(lowest)} to {derive.stated(highest)}"
+    """A group's lowest to highest figure as stated: '42 to ~200'."""
+    lowest, highest, _, _ = _extremes(lines)
+    return span(lowest, highest)
 
 
 def _contested(lines) -> bool:
     """True when a group's figures do not all agree (its grey bar has a length)."""
-    lowest, highest = _extremes(lines)
-    return min(float(lowest[c]) for c in ("low", "best", "high") if not pd.isna(lowest[c])) < \
-        max(float(highest[c]) for c in ("low", "best", "high") if not pd.isna(highest[c]))
+    _, _, low, high = _extremes(lines)
+    return low < high
 
 
 def _ratio(lines) -> float | None:
-    lowest, highest = _extremes(lines)
-    low = min(float(lowest[c]) for c in ("low", "best", "high") if not pd.isna(lowest[c]))
-    high = max(float(highest[c]) for c in ("low", "best", "high") if not pd.isna(highest[c]))
+    """A group's highest figure over its lowest; None when they agree or the lowest is 0."""
+    _, _, low, high = _extremes(lines)
     return high / low if low > 0 and high > low else None

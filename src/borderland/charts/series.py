@@ -7,6 +7,7 @@ from matplotlib import ticker
 from matplotlib.lines import Line2D
 
 from .. import derive, select
+from ..wording import pretty, span
 from .base import (
     LOW_ALPHA,
     OKABE_ITO,
@@ -15,7 +16,6 @@ from .base import (
     arrow_marker,
     glyph,
     new_figure,
-    pretty,
     set_title,
     styled,
     wrap,
@@ -118,10 +118,9 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
         values = derive.figure(spanned, estimate).astype(float)
         lowest, highest = spanned.loc[values.idxmin()], spanned.loc[values.idxmax()]
         top, times = derive.most_often(actual)
-        span = (derive.stated(lowest) if derive.stated(lowest) == derive.stated(highest)
-                else f"{derive.stated(lowest)} to {derive.stated(highest)}")
         rating = "rated medium or better, " if len(spanned) < len(actual) else ""
-        text = f"{name}: reported at {span} {pretty(unit)} ({rating}{_years(spanned)})"
+        text = (f"{name}: reported at {span(lowest, highest)} {pretty(unit)} "
+                f"({rating}{_years(spanned)})")
         if times > 1:
             text += f"; {top} most often ({times} of {len(actual)} figures)"
     if not planned.empty:
