@@ -41,8 +41,7 @@ test: venv
 FAST_TESTS = tests/test_validate.py tests/test_select.py tests/test_derive.py tests/test_statements.py \
 	tests/test_disagreement.py tests/test_charts.py tests/test_legibility.py tests/test_locator.py \
 	tests/test_as_of.py tests/test_project.py tests/test_findings.py tests/test_chapters.py \
-	tests/test_citations.py tests/test_fingerprint.py tests/test_figcache.py tests/test_pngs.py \
-	tests/test_wording.py
+	tests/test_citations.py tests/test_fingerprint.py tests/test_figcache.py tests/test_wording.py
 test-fast: venv
 	$(BIN)/python -m pytest -n 2 -q -m "not slow" $(FAST_TESTS)
 

@@ -52,8 +52,8 @@ def test_figures_are_byte_identical(full_report, second_full_report):
 
 
 def test_every_figure_has_its_png_the_svg_rasterised(full_report):
-    """The build's kernels leave PNGs to the build (`borderland.pngs`): every one is there,
-    the bytes a notebook run alone writes."""
+    """Every figure the report ships has its PNG: its SVG rasterised, as the notebook's
+    own run writes it."""
     from borderland import output
 
     svgs = sorted((full_report.out / "figures").rglob("*.svg"))

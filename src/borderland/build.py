@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 from . import __version__, fingerprint, paths, swap
 from .execute import Job, Outcome, cache_entry, copy_result, run_jobs
 from .notebooks import declared_parameters, notebook_path, report_order
-from .pngs import Rasteriser
 from .schema import TABLES
 
 if TYPE_CHECKING:
@@ -150,7 +149,6 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
     sections: dict[str, Section] = {}
     finished: list[str] = []
     printer: Printer | None = None  # the PDF's browser, started once a core is free
-    pngs = Rasteriser()  # the PNGs the kernels leave to the build
 
     def start_printer() -> None:
         nonlocal printer
@@ -167,7 +165,6 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
         finished.append(outcome.name)
         if not outcome.error:  # render it while the other notebooks run
             sections[outcome.name] = _section(jobs[outcome.name], staging, options)
-            pngs.add(cache_entry(jobs[outcome.name].key), staging)
         start_printer()
 
     try:
@@ -176,19 +173,17 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
                     run_jobs(list(jobs.values()), options.jobs, options.use_cache, done)}
         bar.close()
         return _finish(staging, names, per_notebook, tables, options, key, outcomes, sections,
-                       printer, pngs, log)
+                       printer, log)
     finally:
-        pngs.close()
         if printer is not None:
             printer.close()
 
 
 def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
             options: Options, key: str | None, outcomes: dict[str, Outcome],
-            sections: dict[str, Section], printer: Printer | None, pngs: Rasteriser,
-            log) -> dict:
-    """Assemble the HTML report and its annex from the sections, print both PDFs (while the
-    last PNGs are rasterised), write the manifest."""
+            sections: dict[str, Section], printer: Printer | None, log) -> dict:
+    """Assemble the HTML report and its annex from the sections, print both PDFs, write
+    the manifest."""
     from .render import render_annex, render_report
 
     failed = [o for o in outcomes.values() if o.error]
@@ -230,7 +225,6 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
     if "html" not in options.formats:
         html_path.unlink()
         annex_path.unlink()
-    pngs.wait()
     _write_manifest(staging, meta, per_notebook, None if "pdf_error" in summary else key)
     return summary
 

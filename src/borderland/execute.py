@@ -27,7 +27,6 @@ from pathlib import Path
 
 from . import paths
 from .figcache import ENV as FIGURE_CACHE
-from .pngs import PNG_BY_BUILD
 
 KERNEL = "python3"
 START_TIMEOUT = 60  # seconds for a kernel to start or reset
@@ -230,8 +229,7 @@ class Lane:
         from jupyter_client.blocking import BlockingKernelClient
 
         self.close()
-        env = {**os.environ, "MPLBACKEND": "Agg", FIGURE_CACHE: "1" if self.use_cache else "0",
-               PNG_BY_BUILD: "1"}
+        env = {**os.environ, "MPLBACKEND": "Agg", FIGURE_CACHE: "1" if self.use_cache else "0"}
         env.setdefault("SOURCE_DATE_EPOCH", "0")
         env.setdefault("PYTHONHASHSEED", "0")
         # IPC sockets under a name of our own: no race for TCP ports between kernels

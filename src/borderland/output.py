@@ -23,7 +23,6 @@ from pathlib import Path
 import pandas as pd
 
 from . import figcache, paths
-from .pngs import PNG_BY_BUILD, PNG_LATER
 
 STYLE = Path(__file__).with_name("style.mplstyle")  # drawn under it (`charts.base.styled`), saved under it
 SVG_METADATA = {"Date": None, "Creator": None}
@@ -85,19 +84,12 @@ def _font_files() -> list[str]:
 
 def save_figure(fig, notebook: str, name: str, fig_dir: str, fig_formats: Iterable[str],
                 laid_out: bool = False) -> dict:
-    """Write the figure in every format (in the build's kernels, a PNG beside an SVG is
-    left to the build: see PNG_BY_BUILD); return {format: bytes written}."""
+    """Write the figure in every format; return {format: bytes}."""
     folder = _resolve(fig_dir) / notebook
     folder.mkdir(parents=True, exist_ok=True)
-    formats = list(fig_formats)
-    later = os.environ.get(PNG_BY_BUILD) == "1" and "svg" in formats and "png" in formats
-    rendered = figure_images(fig, [f for f in formats if not (later and f == "png")], laid_out)
+    rendered = figure_images(fig, fig_formats, laid_out)
     for fmt, image in rendered.items():
         (folder / f"{name}.{fmt}").write_bytes(image)
-    if later:
-        root = Path(os.environ.get("BORDERLAND_FIG_ROOT", paths.ROOT))
-        with (root / PNG_LATER).open("a", encoding="utf-8") as listed:
-            listed.write(f"{(folder / name).relative_to(root)}.png\n")
     return rendered
 
 
