@@ -4,12 +4,14 @@ from __future__ import annotations
 import itertools
 
 import matplotlib
+import pandas as pd
 import pytest
 from matplotlib.patches import FancyArrowPatch
 from rows import claim, dataset, deployment, milestone
 
 from borderland import output, select
 from borderland.charts import base, dumbbell, evolution, gantt, legibility, ranges, series, timeline
+from borderland.dates import Cutoff
 
 matplotlib.use("Agg")
 
@@ -71,7 +73,7 @@ def build_all(tables, claims, only: tuple[str, ...] = ()) -> dict:
         "overview": lambda: timeline.overview(
             events=tables.events, claims=claims, deployments=tables.deployments,
             milestones=milestones, tracks=["violence", "deployments", "basing", "energy"],
-            as_of="2016"),
+            as_of=Cutoff.of("2016")),
         "swimlanes": lambda: timeline.swimlanes(milestones[milestones["track"] == "basing"],
                                                 subject="Basing"),
         "gantt": lambda: gantt.slippage_gantt(energy),
@@ -185,6 +187,31 @@ def test_count_axis_switches_to_log_only_for_wide_spans():
     base.count_axis(ax.xaxis, [0, 1, 200])
     assert ax.get_xscale() == "symlog"
     assert base.short_number(1_200_000) == "1.2M" and base.short_number(2000) == "2k"
+
+
+def test_the_charts_mark_the_cutoff_they_are_given_and_parse_no_date(tables, claims):
+    """The as-of line stands at the checked cutoff's last day, labelled as given: no chart
+    reads the date string again (this cutoff's end is not what its label parses to)."""
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    cutoff = Cutoff("2012-08", pd.Timestamp("2019-03-15"))
+    milestones = select.milestones(tables, {})
+    drawn = {
+        "overview": timeline.overview(events=tables.events, claims=claims,
+                                      deployments=tables.deployments, milestones=milestones,
+                                      tracks=["violence", "energy"], as_of=cutoff),
+        "swimlanes": timeline.swimlanes(milestones[milestones["track"] == "basing"],
+                                        subject="Basing", as_of=cutoff),
+        "gantt": gantt.slippage_gantt(milestones[milestones["track"] == "energy"], as_of=cutoff)}
+    at = mdates.date2num(cutoff.end)
+    for name, chart in drawn.items():
+        lines = [line for ax in chart.fig.axes for line in ax.get_lines()
+                 if list(line.get_xdata()) == [at, at]]
+        assert len(lines) == 1, name
+        labels = [t.get_text() for ax in chart.fig.axes for t in ax.texts]
+        assert name == "gantt" or "as of 2012-08" in labels, name
+        plt.close(chart.fig)
 
 
 def test_pretty_names():

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import derive, listing, select, statements
+from . import derive, listing, statements
 from .charts.base import pretty
+from .dates import Cutoff
 from .select import RANK
 
 
@@ -29,11 +30,11 @@ def new(now: pd.DataFrame, then: pd.DataFrame) -> pd.DataFrame:
     return fresh.sort_values(["first_known", "statement_id"], kind="stable")
 
 
-def is_new(frame: pd.DataFrame, since: str | None) -> pd.Series:
+def is_new(frame: pd.DataFrame, since: Cutoff | None) -> pd.Series:
     """Per statement of `frame` (collapsed), whether it was first published after `since`."""
-    if not since:
+    if since is None:
         return pd.Series(False, index=frame.index)
-    return frame["first_known"] > select.as_of_end(since)
+    return frame["first_known"] > since.end
 
 
 KEYS = {"claim_id": ["event_id", "outcome", "party", "country", "claimant"],

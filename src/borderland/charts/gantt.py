@@ -7,6 +7,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from .. import derive, select
+from ..dates import Cutoff
 from .base import STATUS_COLORS, Chart, new_figure, pretty, set_title, styled, wrap, year_axis
 
 PLAN, DONE = STATUS_COLORS["planned"], STATUS_COLORS["actual"]
@@ -36,7 +37,7 @@ def _target(ax, row, y: float) -> None:
 
 @styled
 def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects",
-                   as_of: str | None = None) -> Chart:
+                   as_of: Cutoff | None = None) -> Chart:
     """One row per step with a planned date: every target stated, the actual date and
     an arrow from the first target to the actual date (or to the latest target)."""
     table = steps(milestones)
@@ -71,8 +72,8 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
     ax.xaxis.set_major_locator(mdates.YearLocator(5 if span > 16 else 2 if span > 6 else 1))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_xlabel("Date (year)")
-    if as_of:
-        ax.axvline(mdates.date2num(select.as_of_end(as_of)), color="black", lw=0.9,
+    if as_of is not None:
+        ax.axvline(mdates.date2num(as_of.end), color="black", lw=0.9,
                    ls=(0, (4, 2)))
     fig.legend(handles=[
         Line2D([], [], marker="D", color=PLAN, markerfacecolor="white", linestyle="none",
