@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import borderland
-from borderland import build, chapters, params
+from borderland import build, chapters, listing, params, select
 from borderland.dates import Cutoff
 from borderland.load import load_tables
 
@@ -55,3 +55,17 @@ def test_the_title_page_shows_the_dates_the_build_checked():
     assert meta["as_of"] == "2012-08" and meta["since"] == "2012-07-23"
     assert meta["data_as_of"] == "2012-08 (what had been published by then)"
     assert build._metadata(tables, build.Options(), [], {})["as_of"] is None
+
+
+def test_a_chapter_shows_a_listing_cut_with_its_caption_count_and_documents():
+    ch = borderland.chapter("03-claims-compared", {})
+    reports = select.claims(ch.tables, ch.p)
+    listed = listing.claims_table(reports, ch.tables.events, ch.tables.sources, limit=3)
+    html, metadata = ch.table(listed, caption="Claims.", annex="Every claim")._repr_html_()
+    assert html.count("<tr>") == 1 + 3
+    assert f"Claims. Listed here: the first 3 of {len(reports):,}, in the order shown" in html
+    assert metadata["borderland"] == {"kind": "table", "id": None, "annex": "Every claim",
+                                      "sources": select.source_ids(reports), "rows": len(reports)}
+    whole, _ = ch.table(listing.claims_table(reports.head(2), ch.tables.events,
+                                             ch.tables.sources, limit=3), caption="Two.")._repr_html_()
+    assert "Listed here" not in whole and whole.count("<tr>") == 1 + 2

@@ -226,15 +226,17 @@ def test_a_cut_listing_keeps_its_order_and_its_caption_counts_what_is_left_out(t
     claims, events = tables.casualty_claims, tables.events
     whole = listing.claims_table(claims, events, tables.sources)
     cut = listing.claims_table(claims, events, tables.sources, limit=2)
-    assert list(cut["Claim"]) == list(whole["Claim"])[:2]
-    html = output.table_html(cut, "Claims.", [], tables.sources, total=len(claims))
-    assert html.count("<tr>") == 1 + 2
-    assert f"Listed here: the first 2 of {len(claims)}, in the order shown" in html
-    assert "table_rows" in html
-    untouched = output.table_html(whole, "Claims.", [], tables.sources, total=len(claims))
-    assert "Listed here" not in untouched and untouched.count("<tr>") == 1 + len(claims)
-    assert listing.deployments_table(tables.deployments, tables.sources, limit=1).shape[0] == 1
-    assert listing.milestones_table(tables.milestones, tables.sources, limit=3).shape[0] == 3
+    assert list(cut.rows["Claim"]) == list(whole.rows["Claim"])[:2]
+    assert cut.total == whole.total == len(claims) == len(whole.rows)
+    assert cut.cut and not whole.cut
+    assert cut.source_ids == whole.source_ids == select.source_ids(claims)
+    caption = cut.caption("Claims.")
+    assert caption.startswith("Claims. Listed here: the first 2 of ")
+    assert f"the first 2 of {len(claims)}, in the order shown" in caption and "table_rows" in caption
+    assert whole.caption("Claims.") == "Claims."
+    assert listing.deployments_table(tables.deployments, tables.sources, limit=1).rows.shape[0] == 1
+    three = listing.milestones_table(tables.milestones, tables.sources, limit=3)
+    assert three.rows.shape[0] == 3 and three.total == len(tables.milestones)
 
 
 def test_png_is_the_svg_rasterised_at_200_dpi_with_the_style_fonts(charts):

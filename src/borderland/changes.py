@@ -131,18 +131,19 @@ def _value_change(row: pd.Series, earlier: pd.Series) -> tuple[str, str]:
     return before, f"{'above' if now_value > then_value else 'below'} the previous figure"
 
 
-def table(fresh: pd.DataFrame, subject_of, sources: pd.DataFrame) -> pd.DataFrame:
-    """Rows for the chapter: when first published, what about, who said what, the change,
-    and the documents."""
+def table(fresh: pd.DataFrame, subject_of, sources: pd.DataFrame,
+          limit: int | None = None) -> listing.Listing:
+    """The first `limit` statements (None: all) for the chapter: when first published, what
+    about, who said what, the change, and the documents."""
     label = listing.document_labels(sources)
-    return pd.DataFrame({
-        "First published": fresh["first_known"].dt.strftime("%Y-%m-%d").fillna("undated"),
-        "About": [subject_of(r) for _, r in fresh.iterrows()],
-        "Statement": [f"{r['claimant']}: {_said(r)}" for _, r in fresh.iterrows()],
-        "Change": fresh["change"],
-        "Before": fresh["before"],
-        "Documents": ["; ".join(label.get(d, d) for d in docs) for docs in fresh["documents"]],
-    })
+    return listing.listed(fresh, limit, lambda shown: pd.DataFrame({
+        "First published": shown["first_known"].dt.strftime("%Y-%m-%d").fillna("undated"),
+        "About": [subject_of(r) for _, r in shown.iterrows()],
+        "Statement": [f"{r['claimant']}: {_said(r)}" for _, r in shown.iterrows()],
+        "Change": shown["change"],
+        "Before": shown["before"],
+        "Documents": ["; ".join(label.get(d, d) for d in docs) for docs in shown["documents"]],
+    }))
 
 
 def _said(row: pd.Series) -> str:
