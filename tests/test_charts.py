@@ -214,6 +214,25 @@ def test_the_charts_mark_the_cutoff_they_are_given_and_parse_no_date(tables, cla
         plt.close(chart.fig)
 
 
+def test_the_gantt_draws_each_slip_between_the_days_slippage_measured(tables):
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from borderland import derive
+
+    energy = select.milestones(tables, {"show_planned": True})
+    energy = energy[energy["track"] == "energy"]
+    slips = derive.slippage(energy)
+    chart = gantt.slippage_gantt(energy)
+    arrows = sorted((t.xyann[0], t.xy[0]) for t in chart.fig.axes[0].texts
+                    if isinstance(getattr(t, "arrow_patch", None), FancyArrowPatch))
+    measured = sorted((mdates.date2num(a), mdates.date2num(b))
+                      for a, b in zip(slips["_slip_start"], slips["_slip_end"]) if b > a)
+    assert arrows == measured and arrows
+    assert "_slip_end" not in base.chart_rows(chart.data)
+    plt.close(chart.fig)
+
+
 def test_pretty_names():
     assert base.pretty("tajik-forces-gbao") == "Tajik forces in GBAO"
     assert base.pretty("casa-1000", capital=True) == "CASA-1000"
