@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from conftest import ONLY, REPO, tree_digest
 
-from borderland import changes, context, select, statements
+from borderland import changes, context, dates, select, statements
 from borderland.charts import growth, locator
 from borderland.load import load_tables
 
@@ -39,7 +39,7 @@ def published(tables) -> pd.Series:
 
 def leaks(tables, end: pd.Timestamp, frames: dict[str, pd.DataFrame]) -> list[str]:
     """Rows or documents of `frames` first public after `end`."""
-    dates = published(tables)
+    published_on = published(tables)
     found = []
     for name, frame in frames.items():
         if "known_on_to" in frame:
@@ -49,7 +49,7 @@ def leaks(tables, end: pd.Timestamp, frames: dict[str, pd.DataFrame]) -> list[st
                       if d > end]
         read = set(frame["source_id"].dropna()) if "source_id" in frame else set()
         for sid in sorted(read | set(select.source_ids(frame))):
-            when = dates.get(sid)
+            when = published_on.get(sid)
             if when is not None and (when > end or (pd.isna(when) and sid in read)):
                 found.append(f"{name}: cites {sid}, published {when}")
     return found
@@ -66,7 +66,7 @@ def chapter_inputs(tables, p: dict) -> dict[str, pd.DataFrame]:
     placed = events[events["event_id"].isin(locator.mapped_event_ids())]
     inputs = {"claims": claims, "deployments": deployments, "milestones": milestones,
               "events": events.reset_index(drop=True), "map": placed.reset_index(drop=True)}
-    end = select.as_of_end(p.get("as_of"))
+    end = p["as_of"].end if p.get("as_of") else None
     if not claims.empty:
         for event_id in growth.major_episodes(claims, events):
             known = growth.as_known(claims, events.loc[event_id], end)
@@ -79,18 +79,18 @@ def chapter_inputs(tables, p: dict) -> dict[str, pd.DataFrame]:
 
 @pytest.mark.parametrize("as_of", random_dates())
 def test_nothing_first_published_after_as_of_reaches_a_chapter(tables, as_of):
-    end = select.as_of_end(as_of)
-    found = leaks(tables, end, chapter_inputs(tables, {"as_of": as_of}))
+    end = dates.last_day(as_of)
+    found = leaks(tables, end, chapter_inputs(tables, {"as_of": dates.Cutoff.of(as_of)}))
     assert not found, f"as_of {as_of}: {found[:5]}"
 
 
 def test_the_leak_check_catches_a_single_late_row(tables):
     """The property test above can fail: one row published after the date is found."""
-    p = {"as_of": "2012-07-26"}
+    p = {"as_of": dates.Cutoff.of("2012-07-26")}
     inputs = chapter_inputs(tables, p)
     late = statements.collapse(tables.casualty_claims).sort_values("first_known").iloc[[-1]]
     inputs["claims"] = pd.concat([inputs["claims"], late])
-    assert leaks(tables, select.as_of_end(p["as_of"]), inputs)
+    assert leaks(tables, p["as_of"].end, inputs)
 
 
 def test_a_statement_known_through_an_early_relay_counts_from_it(tables):
@@ -101,7 +101,7 @@ def test_a_statement_known_through_an_early_relay_counts_from_it(tables):
     spread = spans[spans["max"] > spans["min"]]
     assert not spread.empty, "the data has no statement relayed on two dates"
     statement, (first, _) = spread.index[0], spread.iloc[0]
-    as_of = f"{first:%Y-%m-%d}"
+    as_of = dates.Cutoff.of(f"{first:%Y-%m-%d}")
     known = statements.collapse(select.claims(tables, {"as_of": as_of}))
     assert statement in set(known["statement_id"])
     row = known[known["statement_id"] == statement].iloc[0]
@@ -115,7 +115,7 @@ def test_an_event_known_only_from_a_later_document_is_not_cited(tables):
     late = events[events["published"] > events["start_date_to"] + pd.Timedelta(days=400)]
     assert not late.empty
     event = late.iloc[0]
-    as_of = f"{event['start_date_to'] + pd.Timedelta(days=200):%Y-%m-%d}"
+    as_of = dates.Cutoff.of(f"{event['start_date_to'] + pd.Timedelta(days=200):%Y-%m-%d}")
     claims = statements.collapse(select.claims(tables, {"as_of": as_of}))
     chosen = select.events(tables, {"as_of": as_of}, claims)
     row = chosen[chosen["event_id"] == event["event_id"]]
@@ -126,7 +126,7 @@ def test_an_event_known_only_from_a_later_document_is_not_cited(tables):
 
 
 def test_context_holds_back_a_note_citing_a_later_document(tables):
-    shown, held = context.known(tables.sources, "2012-07-26")
+    shown, held = context.known(tables.sources, dates.Cutoff.of("2012-07-26"))
     every = context.units()
     assert held == len(every) - len(shown) > 0
     text = "\n".join(context.sections(shown).values())
@@ -149,7 +149,7 @@ WINDOWS = [("2012-07-24", "2012-08-31"), ("2016", "2026"), ("2010-09", "2011-04"
 @pytest.mark.parametrize("kind", ["claims", "deployments", "milestones"])
 def test_what_changed_is_the_set_difference_of_the_two_selections(tables, since, as_of, kind):
     pick = getattr(select, kind)
-    p = {"as_of": as_of, "since": since}
+    p = {"as_of": dates.Cutoff.of(as_of), "since": dates.Cutoff.of(since)}
     now, then = pick(tables, p), pick(tables, changes.at_since(p))
     fresh = changes.new(now, then)
     expected = set(statements.ids(now)) - set(statements.ids(then))
@@ -158,12 +158,11 @@ def test_what_changed_is_the_set_difference_of_the_two_selections(tables, since,
     rows_listed = {r for ids in fresh["report_ids"] for r in ids}
     key = statements.key_of(now)
     assert rows_listed == set(now[statements.ids(now).isin(expected)][key])
-    end = select.as_of_end(since)
-    assert (fresh["first_known"] > end).all()
+    assert (fresh["first_known"] > dates.last_day(since)).all()
 
 
 def test_a_revised_toll_says_up_or_down_and_from_what(tables):
-    p = {"as_of": "2026", "since": "1990"}
+    p = {"as_of": dates.Cutoff.of("2026"), "since": dates.Cutoff.of("1990")}
     fresh = changes.new(select.claims(tables, p), select.claims(tables, changes.at_since(p)))
     table = changes.compared(fresh, statements.collapse(select.claims(tables, p)))
     revised = table[table["change"].str.startswith("revised")]
@@ -174,7 +173,7 @@ def test_a_revised_toll_says_up_or_down_and_from_what(tables):
 
 
 def test_a_moved_target_says_by_how_many_years(tables):
-    p = {"as_of": "2026", "since": "1990"}
+    p = {"as_of": dates.Cutoff.of("2026"), "since": dates.Cutoff.of("1990")}
     now = select.milestones(tables, p, "energy")
     fresh = changes.new(now, select.milestones(tables, changes.at_since(p), "energy"))
     moved = changes.compared(fresh, statements.collapse(now))
@@ -219,16 +218,16 @@ def _report_ids(report) -> tuple[set[str], set[str]]:
 
 def _assert_no_leak(report, as_of: str) -> None:
     tables = load_tables()
-    end = select.as_of_end(as_of)
+    end = dates.last_day(as_of)
     cited, rows = _report_ids(report)
     assert cited and rows
-    dates = published(tables)
-    late_docs = sorted(s for s in cited if dates.get(s) is not None and dates[s] > end)
+    published_on = published(tables)
+    late_docs = sorted(s for s in cited if published_on.get(s) is not None and published_on[s] > end)
     read_in = set()
     for table in (tables.casualty_claims, tables.deployments, tables.milestones):
         drawn = table[table[statements.key_of(table)].isin(rows)]
         read_in |= set(drawn["source_id"])
-    undated = sorted(s for s in read_in if pd.isna(dates.get(s)))
+    undated = sorted(s for s in read_in if pd.isna(published_on.get(s)))
     assert not undated, f"rows read in undated documents drawn: {undated[:5]}"
     assert not late_docs, f"documents published after {as_of} cited: {late_docs[:5]}"
     known = pd.concat([t.set_index(k)["known_on_to"] for t, k in (

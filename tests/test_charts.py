@@ -4,12 +4,14 @@ from __future__ import annotations
 import itertools
 
 import matplotlib
+import pandas as pd
 import pytest
 from matplotlib.patches import FancyArrowPatch
 from rows import claim, dataset, deployment, milestone
 
 from borderland import output, select
 from borderland.charts import base, dumbbell, evolution, gantt, legibility, ranges, series, timeline
+from borderland.dates import Cutoff
 
 matplotlib.use("Agg")
 
@@ -71,7 +73,7 @@ def build_all(tables, claims, only: tuple[str, ...] = ()) -> dict:
         "overview": lambda: timeline.overview(
             events=tables.events, claims=claims, deployments=tables.deployments,
             milestones=milestones, tracks=["violence", "deployments", "basing", "energy"],
-            as_of="2016"),
+            as_of=Cutoff.of("2016")),
         "swimlanes": lambda: timeline.swimlanes(milestones[milestones["track"] == "basing"],
                                                 subject="Basing"),
         "gantt": lambda: gantt.slippage_gantt(energy),
@@ -187,21 +189,67 @@ def test_count_axis_switches_to_log_only_for_wide_spans():
     assert base.short_number(1_200_000) == "1.2M" and base.short_number(2000) == "2k"
 
 
+def test_the_charts_mark_the_cutoff_they_are_given_and_parse_no_date(tables, claims):
+    """The as-of line stands at the checked cutoff's last day, labelled as given: no chart
+    reads the date string again (this cutoff's end is not what its label parses to)."""
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    cutoff = Cutoff("2012-08", pd.Timestamp("2019-03-15"))
+    milestones = select.milestones(tables, {})
+    drawn = {
+        "overview": timeline.overview(events=tables.events, claims=claims,
+                                      deployments=tables.deployments, milestones=milestones,
+                                      tracks=["violence", "energy"], as_of=cutoff),
+        "swimlanes": timeline.swimlanes(milestones[milestones["track"] == "basing"],
+                                        subject="Basing", as_of=cutoff),
+        "gantt": gantt.slippage_gantt(milestones[milestones["track"] == "energy"], as_of=cutoff)}
+    at = mdates.date2num(cutoff.end)
+    for name, chart in drawn.items():
+        lines = [line for ax in chart.fig.axes for line in ax.get_lines()
+                 if list(line.get_xdata()) == [at, at]]
+        assert len(lines) == 1, name
+        labels = [t.get_text() for ax in chart.fig.axes for t in ax.texts]
+        assert name == "gantt" or "as of 2012-08" in labels, name
+        plt.close(chart.fig)
+
+
+def test_the_gantt_draws_each_slip_between_the_days_slippage_measured(tables):
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from borderland import derive
+
+    energy = select.milestones(tables, {"show_planned": True})
+    energy = energy[energy["track"] == "energy"]
+    slips = derive.slippage(energy)
+    chart = gantt.slippage_gantt(energy)
+    arrows = sorted((t.xyann[0], t.xy[0]) for t in chart.fig.axes[0].texts
+                    if isinstance(getattr(t, "arrow_patch", None), FancyArrowPatch))
+    measured = sorted((mdates.date2num(a), mdates.date2num(b))
+                      for a, b in zip(slips["_slip_start"], slips["_slip_end"]) if b > a)
+    assert arrows == measured and arrows
+    assert "_slip_end" not in base.chart_rows(chart.data)
+    plt.close(chart.fig)
+
+
 def test_a_cut_listing_keeps_its_order_and_its_caption_counts_what_is_left_out(tables):
     from borderland import listing
 
     claims, events = tables.casualty_claims, tables.events
     whole = listing.claims_table(claims, events, tables.sources)
     cut = listing.claims_table(claims, events, tables.sources, limit=2)
-    assert list(cut["Claim"]) == list(whole["Claim"])[:2]
-    html = output.table_html(cut, "Claims.", [], tables.sources, total=len(claims))
-    assert html.count("<tr>") == 1 + 2
-    assert f"Listed here: the first 2 of {len(claims)}, in the order shown" in html
-    assert "table_rows" in html
-    untouched = output.table_html(whole, "Claims.", [], tables.sources, total=len(claims))
-    assert "Listed here" not in untouched and untouched.count("<tr>") == 1 + len(claims)
-    assert listing.deployments_table(tables.deployments, tables.sources, limit=1).shape[0] == 1
-    assert listing.milestones_table(tables.milestones, tables.sources, limit=3).shape[0] == 3
+    assert list(cut.rows["Claim"]) == list(whole.rows["Claim"])[:2]
+    assert cut.total == whole.total == len(claims) == len(whole.rows)
+    assert cut.cut and not whole.cut
+    assert cut.source_ids == whole.source_ids == select.source_ids(claims)
+    caption = cut.caption("Claims.")
+    assert caption.startswith("Claims. Listed here: the first 2 of ")
+    assert f"the first 2 of {len(claims)}, in the order shown" in caption and "table_rows" in caption
+    assert whole.caption("Claims.") == "Claims."
+    assert listing.deployments_table(tables.deployments, tables.sources, limit=1).rows.shape[0] == 1
+    three = listing.milestones_table(tables.milestones, tables.sources, limit=3)
+    assert three.rows.shape[0] == 3 and three.total == len(tables.milestones)
 
 
 def test_png_is_the_svg_rasterised_at_200_dpi_with_the_style_fonts(charts):

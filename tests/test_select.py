@@ -5,6 +5,7 @@ import pytest
 from rows import FIXTURE, SOURCE, claim, dataset, deployment, milestone
 
 from borderland import select
+from borderland.dates import Cutoff
 from borderland.load import load_tables
 
 
@@ -42,28 +43,33 @@ def ids(frame, column="claim_id"):
     return sorted(frame[column])
 
 
+def at(as_of: str) -> dict:
+    """The parameters of an `as_of` edition, as `params.check` gives them."""
+    return {"as_of": Cutoff.of(as_of)}
+
+
 def test_as_of_counts_a_row_once_its_reported_interval_has_ended(tables):
     # c0010 was reported "2016": known only from 31 December 2016
-    assert "c0010" not in ids(select.claims(tables, {"as_of": "2016-12-30"}))
-    assert "c0010" in ids(select.claims(tables, {"as_of": "2016-12-31"}))
-    assert "c0010" in ids(select.claims(tables, {"as_of": "2016"}))
+    assert "c0010" not in ids(select.claims(tables, at("2016-12-30")))
+    assert "c0010" in ids(select.claims(tables, at("2016-12-31")))
+    assert "c0010" in ids(select.claims(tables, at("2016")))
 
 
 def test_as_of_is_read_to_the_end_of_its_own_interval(fixture_tables):
     # the fixture's claims were made on 24-25 July 2012 and read in doc-a, published on the
     # 25th: none was public on the 24th, all four by the end of the 25th (or of July)
-    assert select.claims(fixture_tables, {"as_of": "2012-07-24"}).empty
-    assert ids(select.claims(fixture_tables, {"as_of": "2012-07-25"})) == ["c0001", "c0002",
+    assert select.claims(fixture_tables, at("2012-07-24")).empty
+    assert ids(select.claims(fixture_tables, at("2012-07-25"))) == ["c0001", "c0002",
                                                                            "c0003", "c0004"]
-    assert ids(select.claims(fixture_tables, {"as_of": "2012-07"})) == ["c0001", "c0002",
+    assert ids(select.claims(fixture_tables, at("2012-07"))) == ["c0001", "c0002",
                                                                         "c0003", "c0004"]
-    assert select.claims(fixture_tables, {"as_of": "2011"}).empty
+    assert select.claims(fixture_tables, at("2011")).empty
 
 
 def test_as_of_uses_stated_on_for_milestones_and_start_for_events(tables):
-    assert "m0010" not in ids(select.milestones(tables, {"as_of": "2015"}), "milestone_id")
-    assert "m0010" in ids(select.milestones(tables, {"as_of": "2016"}), "milestone_id")
-    assert ids(select.events(tables, {"as_of": "2013"}), "event_id") == ["event-one"]
+    assert "m0010" not in ids(select.milestones(tables, at("2015")), "milestone_id")
+    assert "m0010" in ids(select.milestones(tables, at("2016")), "milestone_id")
+    assert ids(select.events(tables, at("2013")), "event_id") == ["event-one"]
 
 
 def test_sources_match_the_document_read_or_the_outlet_relayed(fixture_tables):
@@ -120,7 +126,7 @@ def test_events_kept_by_their_source_or_their_selected_claims(tables):
 
 
 def test_nothing_selected_gives_empty_frames_with_columns(tables):
-    frame = select.claims(tables, {"as_of": "1850"})
+    frame = select.claims(tables, at("1850"))
     assert frame.empty and "claim_id" in frame.columns
 
 
@@ -133,4 +139,4 @@ def test_a_row_read_only_in_an_undated_document_never_counts_under_as_of(tmp_pat
     tables = dataset(tmp_path, claims=[claim(10, reported_on="2012-07-26", source_id="doc-nd")],
                      sources=[{"source_id": "doc-nd", **SOURCE}])
     assert "c0010" in ids(select.claims(tables, {}))
-    assert "c0010" not in ids(select.claims(tables, {"as_of": "2030"}))
+    assert "c0010" not in ids(select.claims(tables, at("2030")))

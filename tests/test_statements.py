@@ -124,12 +124,13 @@ def test_collapse_keeps_the_statement_when_the_primary_is_filtered_out(tmp_path)
 
 def test_as_of_counts_a_row_once_the_document_we_read_was_public(tmp_path):
     from borderland import select
+    from borderland.dates import Cutoff
     tables = dataset(tmp_path, sources=SOURCES, claims=[
         claim(10, source_id="doc-b"),
         claim(11, source_id="doc-c", reported_on_basis="inferred", **RELAY)])
-    known = select.claims(tables, {"as_of": "2012-08-01"})
+    known = select.claims(tables, {"as_of": Cutoff.of("2012-08-01")})
     assert "c0010" in set(known["claim_id"]) and "c0011" not in set(known["claim_id"])
-    assert select.claims(tables, {"as_of": "2012-07-31"}).query("claim_id >= 'c0010'").empty
+    assert select.claims(tables, {"as_of": Cutoff.of("2012-07-31")}).query("claim_id >= 'c0010'").empty
 
 
 def test_the_strength_series_draws_no_contingent(tmp_path):

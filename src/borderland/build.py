@@ -67,15 +67,18 @@ def selected_notebooks(only: list[str], parameters: dict) -> list[str]:
     return list(only) if only else report_order(parameters)
 
 
-def notebook_parameters(names: list[str], given: dict, tables: Tables) -> dict[str, dict]:
-    """Per notebook, the given parameters it declares; ParameterError for any bad one."""
-    from .params import check
+def notebook_parameters(names: list[str], given: dict,
+                        tables: Tables) -> tuple[dict, dict[str, dict]]:
+    """The given parameters checked (ParameterError for any bad one), and per notebook
+    those it declares, as the literals papermill injects."""
+    from .params import check, literals
 
     declared = {name: declared_parameters(name) for name in names}
     every = sorted({p for params in declared.values() for p in params})
     checked = check(given, tables, declared=every)
-    return {name: {k: v for k, v in checked.items() if k in params}
-            for name, params in declared.items()}
+    plain = literals(checked)
+    return checked, {name: {k: v for k, v in plain.items() if k in params}
+                     for name, params in declared.items()}
 
 
 def _check_fig_dir(per_notebook: dict[str, dict], nested: set[str]) -> None:
@@ -111,7 +114,7 @@ def build(options: Options, log=print) -> dict:
     from .load import load_tables
 
     tables = load_tables()  # DataError stops here, before any kernel starts
-    per_notebook = notebook_parameters(names, options.parameters, tables)
+    checked, per_notebook = notebook_parameters(names, options.parameters, tables)
     nested = ({RUNS, *(p.stem for p in paths.SCENARIOS.glob("*.yml"))}
               if options.out == paths.REPORT else set())
     _check_fig_dir(per_notebook, nested)
@@ -121,7 +124,8 @@ def build(options: Options, log=print) -> dict:
         fresh_parent = not options.out.parent.exists()  # e.g. report/runs/ of a first run
         staging = swap.new_staging(options.out)
         try:
-            summary = _build_into(staging, names, per_notebook, tables, options, code, key, log)
+            summary = _build_into(staging, names, per_notebook, tables, options, code, key, log,
+                                  _metadata(tables, options, names, checked))
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             if fresh_parent:  # a failed first run leaves no empty folder behind
@@ -138,7 +142,7 @@ def build(options: Options, log=print) -> dict:
 
 
 def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
-                options: Options, code: str, key: str | None, log) -> dict:
+                options: Options, code: str, key: str | None, log, meta: dict) -> dict:
     from tqdm import tqdm
 
     jobs = {name: Job(name, notebook_path(name), per_notebook[name],
@@ -173,7 +177,7 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
                     run_jobs(list(jobs.values()), options.jobs, options.use_cache, done)}
         bar.close()
         return _finish(staging, names, per_notebook, tables, options, key, outcomes, sections,
-                       printer, log)
+                       printer, log, meta)
     finally:
         if printer is not None:
             printer.close()
@@ -181,7 +185,7 @@ def _build_into(staging: Path, names: list[str], per_notebook: dict, tables: Tab
 
 def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
             options: Options, key: str | None, outcomes: dict[str, Outcome],
-            sections: dict[str, Section], printer: Printer | None, log) -> dict:
+            sections: dict[str, Section], printer: Printer | None, log, meta: dict) -> dict:
     """Assemble the HTML report and its annex from the sections, print both PDFs, write
     the manifest."""
     from .render import render_annex, render_report
@@ -192,7 +196,6 @@ def _finish(staging: Path, names: list[str], per_notebook: dict, tables: Tables,
                  (f"; the partial executed notebook is at {o.failed_notebook}"
                   if o.failed_notebook else "") for o in failed]
         raise BuildError("\n".join(lines) + "\nthe previous report was left as it was")
-    meta = _metadata(tables, options, names)
     html_path = staging / "index.html"
     started = time.perf_counter()
     log("  assembling the HTML report ...", flush=True)
@@ -297,22 +300,21 @@ def _published(out: Path, key: str, names: list[str]) -> bool:
     return True
 
 
-def _metadata(tables: Tables, options: Options, names: list[str]) -> dict:
-    """Title-page facts: from the data and the commit, never the clock.
+def _metadata(tables: Tables, options: Options, names: list[str], checked: dict) -> dict:
+    """Title-page facts: from the data, the `checked` parameters and the commit, never the
+    clock.
 
     `partial` lists the chapters of a report that leaves some out (--only).
     """
     said = [tables.casualty_claims["reported_on"], tables.deployments["reported_on"],
             tables.milestones["stated_on"]]
     latest = max((d for column in said for d in column.dropna()), default="n.d.")
-    from .params import check
-
-    window = check({k: v for k, v in options.parameters.items() if k in ("as_of", "since")})
-    as_of = window.get("as_of")
+    as_of, since = (checked.get(name) for name in ("as_of", "since"))
     return {
         "title": TITLE, "subtitle": SUBTITLE, "version": __version__,
-        "data_as_of": f"{as_of} (what had been published by then)" if as_of else latest,
-        "as_of": as_of, "since": window.get("since"), "edition_date": _commit_date(), "commit": _commit(),
+        "data_as_of": f"{as_of.label} (what had been published by then)" if as_of else latest,
+        "as_of": as_of.label if as_of else None, "since": since.label if since else None,
+        "edition_date": _commit_date(), "commit": _commit(),
         "data_hash": tables.data_hash, "scenario": options.scenario,
         "parameters": sorted((k, json.dumps(v, default=str)) for k, v in options.parameters.items()),
         "partial": names if names != report_order(options.parameters) else [],

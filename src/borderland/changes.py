@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import derive, listing, select, statements
+from . import derive, listing, statements
+from .dates import Cutoff
 from .select import RANK
 from .wording import pretty
 
@@ -29,11 +30,11 @@ def new(now: pd.DataFrame, then: pd.DataFrame) -> pd.DataFrame:
     return fresh.sort_values(["first_known", "statement_id"], kind="stable")
 
 
-def is_new(frame: pd.DataFrame, since: str | None) -> pd.Series:
+def is_new(frame: pd.DataFrame, since: Cutoff | None) -> pd.Series:
     """Per statement of `frame` (collapsed), whether it was first published after `since`."""
-    if not since:
+    if since is None:
         return pd.Series(False, index=frame.index)
-    return frame["first_known"] > select.as_of_end(since)
+    return frame["first_known"] > since.end
 
 
 KEYS = {"claim_id": ["event_id", "outcome", "party", "country", "claimant"],
@@ -130,18 +131,19 @@ def _value_change(row: pd.Series, earlier: pd.Series) -> tuple[str, str]:
     return before, f"{'above' if now_value > then_value else 'below'} the previous figure"
 
 
-def table(fresh: pd.DataFrame, subject_of, sources: pd.DataFrame) -> pd.DataFrame:
-    """Rows for the chapter: when first published, what about, who said what, the change,
-    and the documents."""
+def table(fresh: pd.DataFrame, subject_of, sources: pd.DataFrame,
+          limit: int | None = None) -> listing.Listing:
+    """The first `limit` statements (None: all) for the chapter: when first published, what
+    about, who said what, the change, and the documents."""
     label = listing.document_labels(sources)
-    return pd.DataFrame({
-        "First published": fresh["first_known"].dt.strftime("%Y-%m-%d").fillna("undated"),
-        "About": [subject_of(r) for _, r in fresh.iterrows()],
-        "Statement": [f"{r['claimant']}: {_said(r)}" for _, r in fresh.iterrows()],
-        "Change": fresh["change"],
-        "Before": fresh["before"],
-        "Documents": ["; ".join(label.get(d, d) for d in docs) for docs in fresh["documents"]],
-    })
+    return listing.listed(fresh, limit, lambda shown: pd.DataFrame({
+        "First published": shown["first_known"].dt.strftime("%Y-%m-%d").fillna("undated"),
+        "About": [subject_of(r) for _, r in shown.iterrows()],
+        "Statement": [f"{r['claimant']}: {_said(r)}" for _, r in shown.iterrows()],
+        "Change": shown["change"],
+        "Before": shown["before"],
+        "Documents": ["; ".join(label.get(d, d) for d in docs) for docs in shown["documents"]],
+    }))
 
 
 def _said(row: pd.Series) -> str:

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, select
+from . import paths
+from .dates import Cutoff
 
 
 def default_file() -> Path:
@@ -75,7 +76,7 @@ def check(sources: pd.DataFrame, path: Path | None = None) -> None:
         raise ValueError("; ".join(bad))
 
 
-def known(sources: pd.DataFrame, as_of: str | None,
+def known(sources: pd.DataFrame, as_of: Cutoff | None,
           path: Path | None = None) -> tuple[list[Unit], int]:
     """(units whose every linked document was published by `as_of`, how many were held
     back). A link to an undated document, or to one `sources` does not hold, keeps its
@@ -84,9 +85,9 @@ def known(sources: pd.DataFrame, as_of: str | None,
     if not path.is_file():
         return [], 0
     every = units(path)
-    end = select.as_of_end(as_of)
-    if end is None:
+    if as_of is None:
         return every, 0
+    end = as_of.end
     published = sources.set_index("source_id")["published_to"]
 
     def public(sid: str) -> bool:  # an undated document may be later: held back

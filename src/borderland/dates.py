@@ -7,6 +7,7 @@ ends on the last day. Comparisons use these intervals, so "2016" is not before
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -77,3 +78,17 @@ def last_day(value: str) -> pd.Timestamp:
 def before(a: str, b: str) -> bool:
     """True when all of `a`'s interval lies before all of `b`'s."""
     return last_day(a) < first_day(b)
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """A checked `as_of` or `since`: the date as given (`label`, for "as of 2012-08") and
+    the last day it stands for (`end`, what selections and charts compare with)."""
+
+    label: str
+    end: pd.Timestamp
+
+    @classmethod
+    def of(cls, value: str) -> Cutoff:
+        """The cutoff of a valid date `value` (see `problem`)."""
+        return cls(value, last_day(value))

@@ -166,10 +166,12 @@ def slippage(milestones: pd.DataFrame, kinds: tuple[str, ...] | None = STEP_KIND
     measured to its latest target or, once that has passed (`overdue`), to the latest day
     the selection knows of (its last `known_on_to`, never the clock), so a missed target
     counts as a delay only from when it was missed, and an `as_of` replay does not count
-    a target missed later.
+    a target missed later. `_slip_start` and `_slip_end` are the two days measured between
+    (the Gantt's arrow; a chart's CSV leaves `_` columns out).
     """
     columns = ["subject", "milestone", "first_target", "first_stated", "latest_target",
-               "latest_stated", "announcements", "actual", "slip_years", "done", "overdue"]
+               "latest_stated", "announcements", "actual", "slip_years", "done", "overdue",
+               "_slip_start", "_slip_end"]
     known_until = milestones["known_on_to"].max() if "known_on_to" in milestones else None
     planned = targets(milestones, kinds)
     rows = []
@@ -191,7 +193,7 @@ def slippage(milestones: pd.DataFrame, kinds: tuple[str, ...] | None = STEP_KIND
         slip = max((end - first["date_to"]).days, 0) / 365.25
         rows.append([subject, step, first["date"], first["stated_on"], latest["date"],
                      latest["stated_on"], group["stated_on"].nunique(), actual_date,
-                     round(slip, 1), done, overdue])
+                     round(slip, 1), done, overdue, first["date_to"], end])
     return pd.DataFrame(rows, columns=columns)
 
 

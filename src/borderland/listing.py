@@ -1,17 +1,50 @@
 """Tables of the rows a chart drew, for readers who want every figure and its source.
 
-Each function sorts its rows and keeps the first `limit` (None: all) before formatting
-them; `output.show_table(..., total=...)` then says in the caption how many were left out.
+Each function sorts its rows and returns a `Listing`: the first `limit` (None: all)
+formatted, with the count and documents of every row, so its caption can say how many
+were left out (`Chapter.table` shows it).
 Claims and force figures are listed one line per report (the document we read), the
 reports of one statement together under its first; a date marked `~` is our inference,
 `≤` only the relaying document's date.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import pandas as pd
 
-from . import derive, statements
-from .charts.base import pretty
+from . import derive, select, statements
+from .wording import pretty
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A table's rows as shown, how many rows it was cut from and the documents of all."""
+
+    rows: pd.DataFrame
+    total: int
+    source_ids: list[str]
+
+    @property
+    def cut(self) -> bool:
+        """True when the table shows fewer rows than it was cut from."""
+        return self.total > len(self.rows)
+
+    def caption(self, text: str) -> str:
+        """`text`, and when the table was cut, how many it lists and how to list the rest."""
+        if not self.cut:
+            return text
+        return text + (f" Listed here: the first {len(self.rows):,} of {self.total:,}, in the "
+                       "order shown; every row is in the data/ folder, and the table_rows "
+                       "parameter lists more.")
+
+
+def listed(frame: pd.DataFrame, limit: int | None,
+           columns: Callable[[pd.DataFrame], pd.DataFrame]) -> Listing:
+    """The first `limit` rows of `frame` (None: all) as `columns` formats them, with the
+    count and the documents of every row."""
+    return Listing(columns(frame.iloc[:limit]), len(frame), select.source_ids(frame))
 
 
 def document_labels(sources: pd.DataFrame) -> pd.Series:
@@ -42,14 +75,14 @@ def _by_statement(frame: pd.DataFrame, order: list[str]) -> pd.DataFrame:
 
 
 def claims_table(claims: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFrame,
-                 limit: int | None = None) -> pd.DataFrame:
+                 limit: int | None = None) -> Listing:
     """One line per report: its statement, event, outcome, party, figure as stated,
     claimant, date, source; the reports of one statement together."""
     names = events.set_index("event_id")["name"]
     start = events.set_index("event_id")["start_date_from"]
-    frame = _by_statement(claims.assign(_start=claims["event_id"].map(start)),
-                          ["_start", "event_id", "outcome", "party"]).iloc[:limit]
-    return pd.DataFrame({
+    ordered = _by_statement(claims.assign(_start=claims["event_id"].map(start)),
+                            ["_start", "event_id", "outcome", "party"])
+    return listed(ordered, limit, lambda frame: pd.DataFrame({
         "Statement": frame["_label"],
         "Claim": frame["claim_id"],
         "Event": frame["event_id"].map(names).fillna(frame["event_id"]),
@@ -61,7 +94,7 @@ def claims_table(claims: pd.DataFrame, events: pd.DataFrame, sources: pd.DataFra
         "Reported": _dated(frame),
         "Reliability": frame["reliability"],
         "Source": _source(frame, sources),
-    })
+    }))
 
 
 def _dated(frame: pd.DataFrame) -> pd.Series:
@@ -72,11 +105,11 @@ def _dated(frame: pd.DataFrame) -> pd.Series:
 
 
 def deployments_table(deployments: pd.DataFrame, sources: pd.DataFrame,
-                      limit: int | None = None) -> pd.DataFrame:
+                      limit: int | None = None) -> Listing:
     """One line per force figure: statement, force, measure, unit, figure, status, date
     described, claimant; the reports of one statement together."""
-    frame = _by_statement(deployments, ["force", "measure", "unit", "date_from"]).iloc[:limit]
-    return pd.DataFrame({
+    ordered = _by_statement(deployments, ["force", "measure", "unit", "date_from"])
+    return listed(ordered, limit, lambda frame: pd.DataFrame({
         "Statement": frame["_label"],
         "Row": frame["deployment_id"],
         "Force": frame["force"].map(lambda f: pretty(f, capital=True)),
@@ -89,14 +122,19 @@ def deployments_table(deployments: pd.DataFrame, sources: pd.DataFrame,
         "Reported": _dated(frame),
         "Reliability": frame["reliability"],
         "Source": _source(frame, sources),
-    })
+    }))
 
 
 def milestones_table(milestones: pd.DataFrame, sources: pd.DataFrame,
-                     values: bool = False, limit: int | None = None) -> pd.DataFrame:
+                     values: bool = False, limit: int | None = None) -> Listing:
     """One line per report of a dated step (with its figure and unit when `values`), the
     reports of one announcement together."""
-    frame = _by_statement(milestones, ["subject", "date_from"]).iloc[:limit]
+    return listed(_by_statement(milestones, ["subject", "date_from"]), limit,
+                  lambda frame: _milestone_columns(frame, sources, values))
+
+
+def _milestone_columns(frame: pd.DataFrame, sources: pd.DataFrame, values: bool) -> pd.DataFrame:
+    """The columns `milestones_table` lists for `frame`'s rows."""
     table = {
         "Statement": frame["_label"],
         "Row": frame["milestone_id"],

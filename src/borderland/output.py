@@ -191,16 +191,8 @@ def show_figure(fig, *, notebook: str, name: str, caption: str, alt: str,
 
 
 def table_html(frame: pd.DataFrame, caption: str, source_ids: Iterable[str],
-               sources: pd.DataFrame, total: int | None = None) -> str:
-    """An escaped, horizontally scrollable HTML table with caption and sources.
-
-    `total`: how many rows the table was cut from; when more than it holds, the caption
-    says how many are listed and how to list the rest.
-    """
-    if total is not None and total > len(frame):
-        caption += (f" Listed here: the first {len(frame):,} of {total:,}, in the order shown; "
-                    "every row is in the data/ folder, and the table_rows parameter lists "
-                    "more.")
+               sources: pd.DataFrame) -> str:
+    """An escaped, horizontally scrollable HTML table with caption and sources."""
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape('' if pd.isna(v) else str(v))}</td>" for v in row)
@@ -214,12 +206,14 @@ def show_table(frame: pd.DataFrame, *, caption: str, source_ids: Iterable[str],
                sources: pd.DataFrame, total: int | None = None, annex: str | None = None):
     """`table_html` wrapped for display in a notebook.
 
-    `annex`: the listing's title in the annex. The report then shows a link to it in place
-    of the table, which goes to the annex (`report/annex.html`) with its sources.
+    `total`: how many rows the table was cut from (`listing.Listing`), the count its
+    metadata carries. `annex`: the listing's title in the annex. The report then shows a
+    link to it in place of the table, which goes to the annex (`report/annex.html`) with its
+    sources.
     """
     from IPython.display import HTML
 
-    table = table_html(frame, caption, source_ids, sources, total)
+    table = table_html(frame, caption, source_ids, sources)
     rows = total if total is not None else len(frame)
     return HTML(table, metadata=cited("table", None, source_ids, annex, rows))
 

@@ -135,12 +135,13 @@ def _whole(value: Any, low: int, high: int) -> int | None:
     return value if ok else None
 
 
-def _date(value: Any) -> str | None:
+def _date(value: Any) -> dates.Cutoff | None:
     if hasattr(value, "isoformat"):  # YAML turns 2012-07-26 into a date
         value = value.isoformat()
     if isinstance(value, int) and not isinstance(value, bool):
         value = str(value)
-    return value if isinstance(value, str) and dates.problem(value, 2100) is None else None
+    valid = isinstance(value, str) and dates.problem(value, 2100) is None
+    return dates.Cutoff.of(value) if valid else None
 
 
 def _choices(value: Any, allowed: list[str]) -> list[str] | None:
@@ -168,7 +169,7 @@ def _closest(name: str, options: list[str]) -> str:
 
 
 def check(values: dict[str, Any], tables=None, declared: list[str] | None = None) -> dict:
-    """Normalised `values`, or ParameterError naming every bad one.
+    """Normalised `values` (a date as a `dates.Cutoff`), or ParameterError naming every bad one.
 
     `declared`: the names a notebook takes (unknown names are errors); `tables`:
     the loaded data, for choices drawn from it (event and source ids...).
@@ -191,10 +192,16 @@ def check(values: dict[str, Any], tables=None, declared: list[str] | None = None
         problems.append(f"parameter end_year: {end} is before start_year {start}")
         names.append("end_year")
     since, as_of = out.get("since"), out.get("as_of")
-    if since and as_of and dates.last_day(since) >= dates.last_day(as_of):
-        problems.append(f"parameter since: {since} is not before as_of {as_of}, so the window "
-                        "of changes would be empty; allowed: a date before as_of")
+    if since and as_of and since.end >= as_of.end:
+        problems.append(f"parameter since: {since.label} is not before as_of {as_of.label}, so "
+                        "the window of changes would be empty; allowed: a date before as_of")
         names.append("since")
     if problems:
         raise ParameterError(problems, names)
     return out
+
+
+def literals(checked: dict[str, Any]) -> dict[str, Any]:
+    """`check`'s values as a parameters cell writes them (a date as given), for papermill."""
+    return {name: value.label if isinstance(value, dates.Cutoff) else value
+            for name, value in checked.items()}

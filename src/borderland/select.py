@@ -1,4 +1,5 @@
-"""Pick the rows a notebook shows, from its (checked) parameters.
+"""Pick the rows a notebook shows, from its checked parameters (`params.check`: `as_of` is a
+`dates.Cutoff`).
 
 Rules, one per parameter:
 
@@ -26,22 +27,16 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from . import dates
+from .dates import Cutoff
 
 RANK = {"low": 0, "medium": 1, "high": 2}
 
 
-def as_of_end(as_of: str | None) -> pd.Timestamp | None:
-    """The last day `as_of` stands for, or None for "everything"."""
-    return dates.last_day(as_of) if as_of else None
-
-
-def known(frame: pd.DataFrame, as_of: str | None) -> pd.DataFrame:
+def known(frame: pd.DataFrame, as_of: Cutoff | None) -> pd.DataFrame:
     """Rows public by the end of `as_of` (their `known_on_to`)."""
-    end = as_of_end(as_of)
-    if end is None:
+    if as_of is None:
         return frame
-    return frame[frame["known_on_to"] <= end]
+    return frame[frame["known_on_to"] <= as_of.end]
 
 
 def from_sources(frame: pd.DataFrame, sources: Iterable[str] | None) -> pd.DataFrame:
@@ -137,8 +132,9 @@ def events(tables, p: dict, with_claims: pd.DataFrame | None = None) -> pd.DataF
     """
     frame = tables.events
     claimed = set(with_claims["event_id"]) if with_claims is not None else set()
-    end = as_of_end(p.get("as_of"))
-    if end is not None:
+    as_of = p.get("as_of")
+    if as_of is not None:
+        end = as_of.end
         published = frame["source_id"].map(tables.sources.set_index("source_id")["published_to"])
         dated_by_then = published <= end  # an undated document may be later
         frame = frame[(frame["start_date_from"] <= end)

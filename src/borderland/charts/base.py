@@ -18,7 +18,7 @@ from matplotlib.transforms import Affine2D
 
 from .. import derive, figcache, output
 from ..derive import OPEN_UP
-from ..wording import TOLL_RULE, pretty, toll_text  # noqa: F401 (TOLL_RULE, toll_text: timeline's)
+from ..wording import pretty
 from . import legibility
 
 WIDTH = 6.9  # inches: A4 text width

@@ -7,7 +7,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
 from .. import derive, select
-from .base import STATUS_COLORS, Chart, new_figure, pretty, set_title, styled, wrap, year_axis
+from ..dates import Cutoff
+from ..wording import pretty
+from .base import STATUS_COLORS, Chart, new_figure, set_title, styled, wrap, year_axis
 
 PLAN, DONE = STATUS_COLORS["planned"], STATUS_COLORS["actual"]
 
@@ -36,13 +38,12 @@ def _target(ax, row, y: float) -> None:
 
 @styled
 def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects",
-                   as_of: str | None = None) -> Chart:
+                   as_of: Cutoff | None = None) -> Chart:
     """One row per step with a planned date: every target stated, the actual date and
     an arrow from the first target to the actual date (or to the latest target)."""
     table = steps(milestones)
     projects = list(dict.fromkeys(table["subject"]))
     fig, ax = new_figure(1.3 + 0.24 * (len(table) + len(projects)))
-    known_until = milestones["known_on_to"].max()  # where a passed target's arrow ends
     y, ticks, labels, heads = 0.0, [], [], []
     for project in projects:
         ticks.append(y)
@@ -52,7 +53,7 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
         for _, step in table[table["subject"] == project].iterrows():
             rows = milestones[(milestones["subject"] == project)
                               & (milestones["milestone"] == step["milestone"])]
-            _step_row(ax, rows, step, y, known_until)
+            _step_row(ax, rows, step, y)
             ticks.append(y)
             labels.append("  " + pretty(step["milestone"], capital=True))
             y -= 1
@@ -71,8 +72,8 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
     ax.xaxis.set_major_locator(mdates.YearLocator(5 if span > 16 else 2 if span > 6 else 1))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
     ax.set_xlabel("Date (year)")
-    if as_of:
-        ax.axvline(mdates.date2num(select.as_of_end(as_of)), color="black", lw=0.9,
+    if as_of is not None:
+        ax.axvline(mdates.date2num(as_of.end), color="black", lw=0.9,
                    ls=(0, (4, 2)))
     fig.legend(handles=[
         Line2D([], [], marker="D", color=PLAN, markerfacecolor="white", linestyle="none",
@@ -100,23 +101,15 @@ def slippage_gantt(milestones: pd.DataFrame, *, subject: str = "Energy projects"
         data=table)
 
 
-def _step_row(ax, rows: pd.DataFrame, step: pd.Series, y: float,
-              known_until: pd.Timestamp) -> None:
-    """A step's targets, its actual date and its slip arrow: to the actual date, else to
-    the latest target, else (a target passed with no report) to the selection's latest day."""
-    planned = derive.targets(rows).sort_values(["stated_on_to", "milestone_id"])
-    for _, row in planned.iterrows():
+def _step_row(ax, rows: pd.DataFrame, step: pd.Series, y: float) -> None:
+    """A step's targets, its actual date and its slip arrow, between the days
+    `derive.slippage` measured the slip: to the actual date, else to the latest target, else
+    (a target passed with no report) to the selection's latest day."""
+    for _, row in derive.targets(rows).sort_values(["stated_on_to", "milestone_id"]).iterrows():
         _target(ax, row, y)
-    first = planned.iloc[0]
-    actual = rows[rows["status"] == "actual"].sort_values(["date_from", "milestone_id"])
-    if not actual.empty:
-        end = actual.iloc[0]["date_from"]
+    start, end = step["_slip_start"], step["_slip_end"]
+    if step["done"]:
         ax.plot(mdates.date2num(end), y, "o", color=DONE, ms=5.5, zorder=4)
-    elif step["overdue"]:
-        end = known_until
-    else:
-        end = planned.iloc[-1]["date_from"]
-    start = first["date_to"]
     if end > start:
         ax.annotate("", xy=(mdates.date2num(end), y), xytext=(mdates.date2num(start), y),
                     arrowprops={"arrowstyle": "-|>,head_length=0.4,head_width=0.2",

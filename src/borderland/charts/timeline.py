@@ -15,7 +15,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from .. import derive, select
-from .base import OKABE_ITO, TOLL_RULE, WIDTH, Chart, new_figure, pretty, styled, toll_text, wrap
+from ..dates import Cutoff
+from ..wording import TOLL_RULE, pretty, toll_text
+from .base import OKABE_ITO, WIDTH, Chart, new_figure, styled, wrap
 
 ROW_IN = 0.155  # height of one row of a lane, inches
 MIN_ROW_IN = 0.13  # rows shrink to this (8 pt labels still clear) so the figure fits a page
@@ -128,7 +130,7 @@ def _is_span(item: Item, per_in: float) -> bool:
 
 @styled
 def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
-                 x_range: tuple[pd.Timestamp, pd.Timestamp], as_of: str | None = None,
+                 x_range: tuple[pd.Timestamp, pd.Timestamp], as_of: Cutoff | None = None,
                  groups: dict[str, str] | None = None, legend: list | None = None):
     """Draw `items` in `lanes` ([(key, label)], top to bottom); returns the figure.
 
@@ -185,11 +187,11 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
         ax.plot(*zip(*xy), marker="D" if planned else "o", ms=size, color=color,
                 markerfacecolor="white" if hollow else color, markeredgewidth=1.0,
                 linestyle="none", zorder=3)
-    if as_of:
-        at = mdates.date2num(pd.Timestamp(derive_as_of(as_of)))
+    if as_of is not None:
+        at = mdates.date2num(as_of.end)
         ax.axvline(at, color="#000000", lw=0.9, ls=(0, (4, 2)), zorder=4)
         near_end = (x1 - at) / (x1 - x0) * width_in < 1.0
-        ax.annotate(f"as of {as_of}", xy=(at, 0), xytext=(-3 if near_end else 3, 2),
+        ax.annotate(f"as of {as_of.label}", xy=(at, 0), xytext=(-3 if near_end else 3, 2),
                     textcoords="offset points", fontsize=8, ha="right" if near_end else "left",
                     va="bottom", annotation_clip=False)
     fig.text(0, 1 - 0.08 / height, textwrap.fill(title, 88), fontsize=9.5, fontweight="bold",
@@ -198,11 +200,6 @@ def lanes_figure(items: list[Item], lanes: list[tuple[str, str]], *, title: str,
         ax.legend(handles=legend, loc="upper left", bbox_to_anchor=(-LEFT_IN / width_in,
                   -0.5 / plot_in), ncols=min(len(legend), 5), borderaxespad=0)
     return fig, ax
-
-
-def derive_as_of(as_of: str) -> pd.Timestamp:
-    """The last day `as_of` stands for (where the marker is drawn)."""
-    return select.as_of_end(as_of)
 
 
 def _draw(ax, item: Item, y: float, per_in: float, points: dict) -> None:
@@ -229,9 +226,9 @@ def _draw(ax, item: Item, y: float, per_in: float, points: dict) -> None:
 
 
 def _limits(items: list[Item], floor: pd.Timestamp | None = None,
-            as_of: str | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
+            as_of: Cutoff | None = None) -> tuple[pd.Timestamp, pd.Timestamp]:
     starts = [i.start for i in items]
-    ends = [i.end or i.start for i in items] + ([derive_as_of(as_of)] if as_of else [])
+    ends = [i.end or i.start for i in items] + ([as_of.end] if as_of is not None else [])
     first = min(starts) if floor is None else max(min(starts), floor)
     first = pd.Timestamp(year=first.year, month=1, day=1)
     last = pd.Timestamp(year=max(ends).year + 1, month=1, day=1)
@@ -293,7 +290,7 @@ def basing_groups(milestones: pd.DataFrame) -> dict[str, pd.DataFrame]:
             "Airfields, alliances and other partners": milestones[~russian]}
 
 
-def swimlanes(milestones: pd.DataFrame, *, subject: str, as_of: str | None = None,
+def swimlanes(milestones: pd.DataFrame, *, subject: str, as_of: Cutoff | None = None,
               color: str = TRACK_COLORS["basing"]) -> Chart:
     """One lane per subject (facility or framework); spans as bars, steps as points.
 
@@ -370,7 +367,7 @@ def _lane_items(frame: pd.DataFrame, column: str, track: str, lanes: list, group
 
 
 def overview(*, events: pd.DataFrame, claims: pd.DataFrame, deployments: pd.DataFrame,
-             milestones: pd.DataFrame, tracks: list[str], as_of: str | None = None,
+             milestones: pd.DataFrame, tracks: list[str], as_of: Cutoff | None = None,
              estimate: str = "best") -> Chart:
     """Lanes per track: violence (by region), deployments (by force), basing and energy
     (by subject). Only violent episodes are labelled."""
@@ -393,7 +390,7 @@ def overview(*, events: pd.DataFrame, claims: pd.DataFrame, deployments: pd.Data
     if not shown:
         raise ValueError("nothing to draw")
     actual_end = max(i.start for i in shown if not i.planned)
-    cap = max(actual_end, select.as_of_end(as_of) or actual_end) + pd.DateOffset(years=3)
+    cap = max(actual_end, as_of.end if as_of is not None else actual_end) + pd.DateOffset(years=3)
     later = [i for i in shown if i.start > cap]
     shown = [i for i in shown if i.start <= cap]
     for item in shown:
