@@ -105,3 +105,32 @@ def test_inventory_counts_the_episodes_with_statements_and_names_the_step_tracks
                               tables.milestones[tables.milestones["milestone_id"] >= "m0010"], 3)
     assert "about 1 violent episodes (and 0 totals across episodes)" in text
     assert "2 dated steps (basing and energy), drawn from 3 documents" in text
+
+
+def test_deadliest_names_each_governments_latest_count_of_its_own_dead(tmp_path):
+    kg = {"claimant_type": "official", "claimant_country": "KG", "country": "KG"}
+    tj = {"claimant_type": "official", "claimant_country": "TJ", "country": "TJ"}
+    tables = dataset(tmp_path, claims=[
+        claim(10, event_id="war", best="", low="81", qualifier="at_least", claimant="Outlet",
+              claimant_type="media", country=""),
+        claim(11, event_id="war", best="46", claimant="KG health", reported_on="2022-09-18", **kg),
+        claim(12, event_id="war", best="62", claimant="KG region", reported_on="2022-09-20", **kg),
+        claim(13, event_id="war", best="38", claimant="TJ MFA", reported_on="2022-09-18", **tj),
+        claim(14, event_id="war", best="35", claimant="TJ MFA", reported_on="2022-09-18", **tj),
+        claim(15, event_id="war", best="90", claimant="TJ MFA", reported_on="2022-09-30",
+              **{**tj, "country": "KG"}),  # a count of the other side's dead: not its own
+        claim(16, event_id="war", best="99", claimant="KG rumour", reported_on="2022-10-01",
+              reliability="low", **kg)],
+        events=[{"event_id": "war", "name": "Border war", "start_date": "2022-09-14"}])
+    text = findings.deadliest(_claims(tables), _events(tables), n=1)
+    assert "latest official counts of each country's own dead: Kyrgyz 62, Tajik 35 or 38" \
+        in text, text
+
+
+def test_deadliest_gives_no_own_counts_when_one_government_spoke(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, event_id="war", best="40", claimant_country="TJ", country="TJ"),
+        claim(11, event_id="war", best="44", claimant="Outlet", claimant_type="media")],
+        events=[{"event_id": "war", "name": "Border war", "start_date": "2022-09-14"}])
+    text = findings.deadliest(_claims(tables), _events(tables), n=1)
+    assert "own dead" not in text, text

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import derive, statements
-from .wording import and_list, pretty, span, toll_text, upper_first
+from .wording import COUNTRY_ADJECTIVES, and_list, pretty, span, toll_text, upper_first
 
 
 def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
@@ -31,9 +31,12 @@ def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
     parts = []
     for _, row in recent.iterrows():
         top = by_id.loc[row["claim_id"]]
+        said = [toll_text(top, cited=True)]
         comparable = _comparable_span(killed, top)
-        parts.append(f"{info.at[row['event_id'], 'name']} ({toll_text(top, cited=True)}"
-                     + (f"; comparable counts {comparable}" if comparable else "") + ")")
+        said += [f"comparable counts {comparable}"] if comparable else []
+        own = _own_counts(killed, row["event_id"])
+        said += [f"latest official counts of each country's own dead: {own}"] if own else []
+        parts.append(f"{info.at[row['event_id'], 'name']} ({'; '.join(said)})")
     if not parts:
         return None
     text = (f"Since {since} the deadliest episodes, by their best-rated whole-episode tolls, "
@@ -61,6 +64,25 @@ def _comparable_span(killed: pd.DataFrame, top) -> str | None:
     if lows.min() == highs.max():
         return None
     return span(same.loc[lows.idxmin()], same.loc[highs.idxmax()], bounds=True)
+
+
+def _own_counts(killed: pd.DataFrame, event_id: str) -> str | None:
+    """'Kyrgyz 62, Tajik 41': per country, the latest like-for-like all-sides toll of the
+    event that an official of that country stated for it (two figures of one day: '35 or
+    38'); None unless officials of two countries did."""
+    own = killed[(killed["event_id"] == event_id) & (killed["party"] == "all")
+                 & (killed["claimant_type"] == "official")
+                 & (killed["country"] == killed["claimant_country"])]
+    own = derive.like_for_like(own)
+    if own["country"].nunique() < 2:
+        return None
+    parts = []
+    for country, rows in own.groupby("country", sort=True):
+        last = rows[rows["reported_on_to"] == rows["reported_on_to"].max()]
+        figures = last.assign(_n=derive.figure(last)).sort_values("_n")
+        said = dict.fromkeys(derive.stated(row) for _, row in figures.iterrows())
+        parts.append(f"{COUNTRY_ADJECTIVES.get(country, country)} {' or '.join(said)}")
+    return ", ".join(parts)
 
 
 def official_vs_others(claims: pd.DataFrame, names: pd.Series) -> str | None:
