@@ -123,8 +123,22 @@ def test_deadliest_names_each_governments_latest_count_of_its_own_dead(tmp_path)
               reliability="low", **kg)],
         events=[{"event_id": "war", "name": "Border war", "start_date": "2022-09-14"}])
     text = findings.deadliest(_claims(tables), _events(tables), n=1)
-    assert "latest official counts of each country's own dead: Kyrgyz 62, Tajik 35 or 38" \
-        in text, text
+    assert ("latest official counts of each country's own dead: Kyrgyz 62 (KG region, "
+            "2022-09-20) and Tajik 35 or 38 (TJ MFA, 2022-09-18))") in text, text  # no sum
+
+
+def test_own_counts_of_two_governments_are_summed(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, event_id="war", best="", low="81", qualifier="at_least", claimant="Outlet",
+              claimant_type="media"),
+        claim(11, event_id="war", best="62", claimant="KG region", claimant_country="KG",
+              country="KG", reported_on="2022-09-20"),
+        claim(12, event_id="war", best="41", claimant="TJ deputy minister", claimant_country="TJ",
+              country="TJ", reported_on="2022")],
+        events=[{"event_id": "war", "name": "Border war", "start_date": "2022-09-14"}])
+    text = findings.deadliest(_claims(tables), _events(tables), n=1)
+    assert ("Kyrgyz 62 (KG region, 2022-09-20) and Tajik 41 (TJ deputy minister, 2022), "
+            "together 103)") in text, text
 
 
 def test_deadliest_gives_no_own_counts_when_one_government_spoke(tmp_path):
@@ -134,3 +148,23 @@ def test_deadliest_gives_no_own_counts_when_one_government_spoke(tmp_path):
         events=[{"event_id": "war", "name": "Border war", "start_date": "2022-09-14"}])
     text = findings.deadliest(_claims(tables), _events(tables), n=1)
     assert "own dead" not in text, text
+
+
+def test_the_civil_war_gives_its_whole_toll_and_apart_its_partial_counts(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, event_id="war", best="60000", claimant="Scholars"),
+        claim(11, event_id="war", best="", low="50000", high="100000", qualifier="range",
+              claimant="Outlet", claimant_type="media", reliability="medium"),
+        claim(12, event_id="war", best="30000", qualifier="about", scope="period",
+              claimant="Former premier"),
+        claim(13, event_id="war", best="", high="50000", qualifier="up_to", scope="period",
+              claimant="Some estimates"),  # a ceiling: not a count
+        claim(14, event_id="war", best="", low="20000", qualifier="more_than", scope="period",
+              claimant="NGO", claimant_type="ngo"),
+        claim(15, event_id="clash", best="3")],
+        events=[{"event_id": "war", "name": "Civil war", "start_date": "1992-05-01",
+                 "event_type": "civil-war"},
+                {"event_id": "clash", "name": "Small clash", "start_date": "2019-09-17"}])
+    text = findings.deadliest(_claims(tables), _events(tables))
+    assert ("estimates of its whole toll rated medium or better run from 50,000 to 100,000 "
+            "dead (counts of only part of it: >20,000 to ~30,000)") in text, text

@@ -53,15 +53,17 @@ def most_often(rows: pd.DataFrame) -> tuple[str, int]:
     return said[said == said.max()].index[-1], int(said.max())
 
 
-def like_for_like(claims: pd.DataFrame, min_reliability: str = "medium") -> pd.DataFrame:
+def like_for_like(claims: pd.DataFrame, min_reliability: str = "medium",
+                  scopes: tuple[str, ...] = ("whole",)) -> pd.DataFrame:
     """The claims a comparison may set side by side: rated at least `min_reliability`,
     stating a figure (not a ceiling such as "up to 40" or "fewer than 50"), for a stated
     side (not `unspecified`) and over the whole episode (`scope` whole: no first day's,
-    single incident's or one unit's count against a whole toll)."""
+    single incident's or one unit's count against a whole toll; `scopes` to compare
+    partial counts with each other)."""
     keep = ((claims["reliability"].map(RANK) >= RANK[min_reliability])
             & ~claims["qualifier"].isin(CEILINGS) & (claims["party"] != "unspecified"))
     if "scope" in claims:
-        keep &= claims["scope"] == "whole"
+        keep &= claims["scope"].isin(scopes)
     return claims[keep]
 
 

@@ -43,21 +43,25 @@ def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
             f"were {and_list(parts)}")
     war = tolls[tolls["event_id"].map(info["event_type"]) == "civil-war"]
     if not war.empty:
-        comparable = _comparable_span(killed, by_id.loc[war.iloc[0]["claim_id"]])
+        whole = by_id.loc[war.iloc[0]["claim_id"]]
+        comparable = _comparable_span(killed, whole)
         if comparable:
             text += (". The civil war of 1992-97 is of another order: estimates of its whole "
-                     f"toll rated medium or better run from {comparable} dead (counts of its first "
-                     "year alone are lower)")
+                     f"toll rated medium or better run from {comparable} dead")
+            partial = _comparable_span(killed, whole, scopes=("period",))
+            text += f" (counts of only part of it: {partial})" if partial else ""
     return text + "."
 
 
-def _comparable_span(killed: pd.DataFrame, top) -> str | None:
-    """'≥54 to ≥81': the like-for-like statements of the same event, side and country as
-    `top`, from the lowest bound to the highest as stated; None when they agree."""
+def _comparable_span(killed: pd.DataFrame, top, scopes: tuple[str, ...] = ("whole",)
+                     ) -> str | None:
+    """'≥54 to ≥81': the like-for-like statements (of `scopes`) of the same event, side and
+    country as `top`, from the lowest bound to the highest as stated; None when they agree
+    or there are none."""
     same = killed[(killed["event_id"] == top["event_id"]) & (killed["party"] == top["party"])
                   & (killed["country"].fillna("") == (top["country"] if isinstance(
                       top["country"], str) else ""))]
-    same = derive.like_for_like(same)
+    same = derive.like_for_like(same, scopes=scopes)
     if same.empty:
         return None
     lows, highs = derive.figure(same, "low").astype(float), derive.figure(same, "high").astype(float)
@@ -67,22 +71,28 @@ def _comparable_span(killed: pd.DataFrame, top) -> str | None:
 
 
 def _own_counts(killed: pd.DataFrame, event_id: str) -> str | None:
-    """'Kyrgyz 62, Tajik 41': per country, the latest like-for-like all-sides toll of the
-    event that an official of that country stated for it (two figures of one day: '35 or
-    38'); None unless officials of two countries did."""
+    """'Kyrgyz 62 (Batken health official, 2022-09-20) and Tajik 41 (Deputy Foreign
+    Minister, 2022), together 103': per country, the latest like-for-like all-sides toll of
+    the event that an official of that country stated for it, with its claimant and date
+    (two figures of one day: '35 or 38', and no sum); None unless officials of two
+    countries did."""
     own = killed[(killed["event_id"] == event_id) & (killed["party"] == "all")
                  & (killed["claimant_type"] == "official")
                  & (killed["country"] == killed["claimant_country"])]
     own = derive.like_for_like(own)
     if own["country"].nunique() < 2:
         return None
-    parts = []
+    parts, total = [], 0.0
     for country, rows in own.groupby("country", sort=True):
         last = rows[rows["reported_on_to"] == rows["reported_on_to"].max()]
-        figures = last.assign(_n=derive.figure(last)).sort_values("_n")
-        said = dict.fromkeys(derive.stated(row) for _, row in figures.iterrows())
-        parts.append(f"{COUNTRY_ADJECTIVES.get(country, country)} {' or '.join(said)}")
-    return ", ".join(parts)
+        last = last.assign(_n=derive.figure(last)).sort_values(["_n", "claim_id"])
+        said = dict.fromkeys(derive.stated(row) for _, row in last.iterrows())
+        who = " / ".join(dict.fromkeys(last["claimant"]))
+        parts.append(f"{COUNTRY_ADJECTIVES.get(country, country)} {' or '.join(said)} "
+                     f"({who}, {last['reported_on'].iloc[0]})")
+        exact = len(said) == 1 and (last["qualifier"] == "exact").all()
+        total = total + float(last["_n"].iloc[0]) if exact and total is not None else None
+    return and_list(parts) + (f", together {derive.number(total)}" if total else "")
 
 
 def official_vs_others(claims: pd.DataFrame, names: pd.Series) -> str | None:
