@@ -35,6 +35,18 @@ def test_deadliest_takes_all_sides_toll_not_a_better_rated_one_side_count(tmp_pa
     assert "400" not in text and "37" not in text
 
 
+def test_a_floor_below_the_official_count_is_not_a_lower_count(tmp_path):
+    tables = dataset(tmp_path, claims=[
+        claim(10, party="civilians", best="19"),
+        claim(11, party="civilians", best="", low="16", qualifier="at_least", claimant="Radio",
+              claimant_type="media"),
+        claim(12, party="armed-group", best="30"),
+        claim(13, party="armed-group", best="20", claimant="Agency", claimant_type="media")])
+    text = findings.official_vs_others(_claims(tables), tables.events.set_index("event_id")["name"])
+    assert ("more dead in 0, the same number in 0 and fewer in 1, and in 1 gave only a floor "
+            "below the official figure") in text, text
+
+
 def test_deadliest_names_a_one_side_toll_as_such(tmp_path):
     tables = dataset(tmp_path, claims=[claim(10, party="armed-group", best="15")])
     text = findings.deadliest(_claims(tables), _events(tables))
@@ -64,13 +76,14 @@ def test_russian_presence_reads_standing_strength_only(tmp_path):
         deployment(10, best="5000", date="2004", reported_on="2004"),
         deployment(11, best="7000", date="2010", reported_on="2010"),
         deployment(12, best="7000", date="2012", reported_on="2012"),
-        deployment(13, best="150", measure="contingent", date="2015", reported_on="2015")])
+        deployment(13, best="150", measure="contingent", date="2015", reported_on="2015"),
+        deployment(14, best="9000", date="2020", reported_on="2020", reliability="low")])
     rows = select.deployments(tables, {})
     rows = statements.collapse(rows[rows["deployment_id"] >= "d0010"])
     text = findings.russian_presence(rows, tables.milestones.iloc[0:0])
     assert text == ("Russia's 201st base was reported at ~5,000 to ~7,000 troops between 2004 "
-                    "and 2012 (~7,000 most often, in 2 of 3 statements of its standing "
-                    "strength).")
+                    "and 2012 (statements of its standing strength rated medium or better; "
+                    "~7,000 most often, in 2 of 3).")
 
 
 def test_energy_slips_names_first_and_latest_target(tmp_path):
@@ -79,7 +92,7 @@ def test_energy_slips_names_first_and_latest_target(tmp_path):
         milestone(11, date="2027", stated_on="2025")])
     rows = tables.milestones[tables.milestones["milestone_id"] >= "m0010"]
     text = findings.energy_slips(rows)
-    assert "the longest slip is 10 years (Rogun, completion: first due 2016, now due 2027)" in text
+    assert "the longest slip is at least 10 years (Rogun, completion: first due 2016, now due 2027)" in text
 
 
 def test_bullets_leave_out_what_could_not_be_said():

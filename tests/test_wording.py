@@ -15,6 +15,9 @@ def test_pretty_names():
     assert wording.pretty("casa-1000", capital=True) == "CASA-1000"
     assert wording.pretty("security-forces", capital=True) == "Security forces"
     assert wording.pretty("gbao_csto-rogun") == "GBAO CSTO Rogun"
+    assert wording.pretty("Ovchi-Qalacha clash, 2019") == "Ovchi-Qalacha clash, 2019"  # a name
+    assert wording.pretty("GBAO arrests, 2022-2024 · CASA-1000") == \
+        "GBAO arrests, 2022-2024 · CASA-1000"
 
 
 def test_upper_first_keeps_the_rest_as_written():
@@ -36,6 +39,13 @@ def test_a_toll_label_says_when_it_is_low_rated_or_partial():
     whole = pd.Series({**row, "scope": "whole", "reliability": "high", "party": "all"})
     assert wording.toll_text(whole) == "7 killed"
     assert wording.toll_text(whole, short=True) == "7 dead"
+
+
+def test_a_toll_of_one_is_singular():
+    assert wording.toll_text(_figure(best=1, party="civilians")) == "1 civilian killed"
+    assert wording.toll_text(_figure(best=1, party="security-forces"), short=True) == \
+        "1 member of the security forces"
+    assert wording.toll_text(_figure(best=2, party="civilians")) == "2 civilians killed"
 
 
 def test_a_cited_toll_names_its_side_after_the_figure_and_its_claimant():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import derive, statements
+from . import derive, select, statements
 from .wording import COUNTRY_ADJECTIVES, and_list, pretty, span, toll_text, upper_first
 
 
@@ -101,17 +101,22 @@ def official_vs_others(claims: pd.DataFrame, names: pd.Series) -> str | None:
     pairs = derive.compare(claims[claims["outcome"] == "killed"])
     if pairs.empty:
         return None
+    by_id = claims.set_index("claim_id")
     higher = int((pairs["other"] > pairs["official"]).sum())
     same = int((pairs["other"] == pairs["official"]).sum())
+    # "at least 16" against an official 19 says no one counted fewer: a floor, not a rival
+    floor_below = int(((pairs["other"] < pairs["official"]) & pairs["other_claim"].map(
+        by_id["qualifier"]).isin(derive.OPEN_UP)).sum())
     text = (f"In {len(pairs)} like-for-like comparisons (the whole death toll of one side of one "
             "episode, stated by an official body and by someone else, each rated medium or "
             "better; no ceilings, no count of a single day, incident or unit), the others "
             f"counted more dead in {higher}, the same number in {same} and fewer in "
-            f"{len(pairs) - higher - same}")
+            f"{len(pairs) - higher - same - floor_below}")
+    if floor_below:
+        text += f", and in {floor_below} gave only a floor below the official figure"
     ratios = pairs["ratio"].dropna().astype(float)
     if not ratios.empty:
         top = pairs.loc[ratios.idxmax()]
-        by_id = claims.set_index("claim_id")
         official, other = by_id.loc[top["official_claim"]], by_id.loc[top["other_claim"]]
         floor = "at least " if other["qualifier"] in derive.OPEN_UP else ""
         text += (f". The widest gap is {floor}{ratios.max():.1f} times "
@@ -139,7 +144,7 @@ def energy_slips(milestones: pd.DataFrame) -> str | None:
         since = (f"done in {str(worst['actual'])[:4]}" if worst["done"] else
                  f"last due {latest} and not reported done" if worst["overdue"] else
                  f"now due {latest}")
-        text += (f"; the longest slip is {worst['slip_years']:g} years "
+        text += (f"; the longest slip is at least {worst['slip_years']:g} years "
                  f"({pretty(worst['subject'], capital=True)}, {pretty(worst['milestone'])}: "
                  f"first due {worst['first_target'][:4]}, {since})")
     return text + "."
@@ -149,7 +154,7 @@ def russian_presence(deployments: pd.DataFrame, milestones: pd.DataFrame,
                      force: str = "201st-base") -> str | None:
     """The standing strength reported for Russia's base (span, years, most frequent
     figure as stated) and the end of its latest lease term."""
-    rows = _standing_strength(deployments, force)
+    rows = select.reliable(_standing_strength(deployments, force), "medium")
     lease = derive.span_end(milestones, force)
     parts = []
     if not rows.empty:
@@ -157,10 +162,10 @@ def russian_presence(deployments: pd.DataFrame, milestones: pd.DataFrame,
         low, high = rows.loc[values.idxmin()], rows.loc[values.idxmax()]
         top, times = derive.most_often(rows)
         years = f"{rows['date_from'].dt.year.min()} and {rows['date_to'].dt.year.max()}"
-        often = (f" ({top} most often, in {times} of {len(rows)} statements of its "
-                 "standing strength)" if times > 1 else "")
+        often = (f"; {top} most often, in {times} of {len(rows)}" if times > 1 else "")
         parts.append(f"Russia's 201st base was reported at {derive.stated(low)} to "
-                     f"{derive.stated(high)} troops between {years}{often}")
+                     f"{derive.stated(high)} troops between {years} (statements of its standing "
+                     f"strength rated medium or better{often})")
     if lease:
         parts.append(f"the latest lease term recorded for it runs to {lease}")
     if not parts:

@@ -5,6 +5,8 @@ the same wherever it is printed. Figures as stated ('≥30', '18–23') are `der
 """
 from __future__ import annotations
 
+import re
+
 from . import derive
 
 PRETTY = {"security-forces": "security forces", "armed-group": "armed group",
@@ -45,11 +47,16 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+_SLUG = re.compile(r"[a-z0-9_-]+")
+
+
 def pretty(slug, capital: bool = False) -> str:
-    """A slug as words: 'tajik-forces-gbao' → 'tajik forces GBAO' ('Rogun' with `capital`)."""
+    """A slug as words: 'tajik-forces-gbao' → 'tajik forces GBAO' ('Rogun' with `capital`);
+    what is no slug (a name: 'Ovchi-Qalacha clash, 2019') is already words and kept."""
     slug = str(slug)
-    words = PRETTY.get(slug) or " ".join(ACRONYMS.get(w, w) for w in
-                                         slug.replace("_", "-").split("-"))
+    words = PRETTY.get(slug) or (" ".join(ACRONYMS.get(w, w) for w in
+                                          slug.replace("_", "-").split("-"))
+                                 if _SLUG.fullmatch(slug) else slug)
     return upper_first(words) if capital else words
 
 
@@ -65,6 +72,8 @@ TOLL_RULE = ("each episode's toll is one statement's figure: among its whole-epi
              "figure, labelled low-rated or partial")
 TOLL_SIDES = {"security-forces": "security forces", "armed-group": "fighters",
               "civilians": "civilians", "foreign-nationals": "foreigners"}
+TOLL_SIDE_ONE = {"security forces": "member of the security forces", "fighters": "fighter",
+                 "civilians": "civilian", "foreigners": "foreigner"}  # a toll of exactly 1
 TOLL_CAVEATS = {"period": "part of the time", "incident": "one incident", "subset": "part of a side"}
 # a count of less than the whole episode, as a chart's row label says it
 SCOPE_LABELS = {**TOLL_CAVEATS, "subset": "part of the side"}
@@ -81,6 +90,8 @@ def toll_text(claim, short: bool = False, cited: bool = False) -> str:
     figure = derive.stated(claim)
     if cited:
         return f"{figure} killed" + (f", {side} only" if side else "") + f", per {claim['claimant']}"
+    if figure == "1" and side:
+        side = TOLL_SIDE_ONE[side]
     caveats = [TOLL_CAVEATS[claim["scope"]]] if claim.get("scope") in TOLL_CAVEATS else []
     caveats += ["low-rated"] if claim.get("reliability") == "low" else []
     said = (f"{figure} {side}" if side else f"{figure} dead") \

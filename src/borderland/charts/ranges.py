@@ -289,7 +289,7 @@ def _title(frame: pd.DataFrame, subject: str, noun: str) -> str:
         (party, country), group = max(sides, key=lambda kv: (len(kv[1]), kv[0]))
         kept = _figures(group)
         said = (f"are all {derive.number(kept.min())}" if kept.min() == kept.max() else
-                f"run from {derive.number(kept.min())} to {derive.number(kept.max())}")
+                f"run from {span(group.loc[kept.idxmin()], group.loc[kept.idxmax()], bounds=True)}")
         whose = f"{side_words(party, country)} "
         return (f"{subject}: whole-episode tolls {whose}rated medium or better {said}; every "
                 f"toll drawn: {derive.number(values.min())} to {derive.number(values.max())} "

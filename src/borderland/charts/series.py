@@ -117,12 +117,12 @@ def _force_panel(ax, rows: pd.DataFrame, force: str, unit: str, estimate: str):
         spanned = rated if not rated.empty else actual  # a low-rated figure is no bound
         values = derive.figure(spanned, estimate).astype(float)
         lowest, highest = spanned.loc[values.idxmin()], spanned.loc[values.idxmax()]
-        top, times = derive.most_often(actual)
+        top, times = derive.most_often(spanned)
         rating = "rated medium or better, " if len(spanned) < len(actual) else ""
         text = (f"{name}: reported at {span(lowest, highest)} {pretty(unit)} "
                 f"({rating}{_years(spanned)})")
         if times > 1:
-            text += f"; {top} most often ({times} of {len(actual)} figures)"
+            text += f"; {top} most often ({times} of those {len(spanned)} figures)"
     if not planned.empty:
         text += "; planned: " + ", ".join(sorted({derive.stated(r) for _, r in planned.iterrows()}))
     return text, text + "."
