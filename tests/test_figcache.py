@@ -7,7 +7,7 @@ import pytest
 import test_charts
 from matplotlib.figure import Figure
 
-from borderland import figcache, fingerprint, select
+from borderland import dates, figcache, fingerprint, select
 from borderland.charts import base, gantt, ranges
 
 matplotlib.use("Agg")
@@ -98,6 +98,16 @@ def test_the_key_follows_rows_options_and_code(tables, monkeypatch):
         assert key != fingerprint.figure_key(func, (rows, "T"), {})
     finally:
         fingerprint.module_code.cache_clear()
+
+
+def test_a_chart_given_a_cutoff_is_keyed_by_its_date(tables):
+    rows = _killed(tables)
+    func = gantt.slippage_gantt.__wrapped__
+    key = fingerprint.figure_key(func, (rows, "T"), {"as_of": dates.Cutoff.of("2013-01")})
+    assert key is not None
+    assert key == fingerprint.figure_key(func, (rows, "T"), {"as_of": dates.Cutoff.of("2013-01")})
+    assert key != fingerprint.figure_key(func, (rows, "T"), {"as_of": dates.Cutoff.of("2013-02")})
+    assert key != fingerprint.figure_key(func, (rows, "T"), {"as_of": None})
 
 
 @pytest.mark.slow

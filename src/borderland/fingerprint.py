@@ -13,6 +13,7 @@ A part is a label and its bytes (a file's name and content, a value's JSON). The
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -184,6 +185,10 @@ def _add_value(fp: Fingerprint, label: str, value) -> None:
         fp.add(label, f"{type(value).__name__}[{len(items)}]")
         for i, item in enumerate(items):
             _add_value(fp, f"{label}.{i}", item)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fp.add(label, f"{type(value).__module__}.{type(value).__qualname__}")
+        for field in dataclasses.fields(value):
+            _add_value(fp, f"{label}.{field.name}", getattr(value, field.name))
     elif isinstance(value, dict):
         fp.add(label, f"dict[{len(value)}]")
         for i, name in enumerate(sorted(value, key=repr)):
