@@ -271,6 +271,22 @@ def test_png_is_the_svg_rasterised_at_200_dpi_with_the_style_fonts(charts):
     assert images["png"] == output.figure_images(charts["ranges"].fig, ["png"])["png"]
 
 
+def test_saving_a_figure_leaves_its_layout_engine_as_it_was():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    laid_out, plain = Figure(layout="constrained"), Figure(layout="none")
+    for fig in (laid_out, plain):
+        FigureCanvasAgg(fig)
+        fig.subplots().plot([0, 1], [1, 0])
+    engine = laid_out.get_layout_engine()
+    assert plain.get_layout_engine() is None
+    for fig in (laid_out, plain):
+        output.figure_images(fig, ["svg"])
+    assert laid_out.get_layout_engine() is engine
+    assert plain.get_layout_engine() is None  # not the style's constrained layout
+
+
 def test_dumbbell_value_labels_never_run_into_the_ratios(tmp_path):
     """Six-figure tolls on a log axis: the top figure's label stays clear of the ratio column."""
     long = {"event_id": "event-long", "name": "Kyrgyz-Tajik border war, April-May 2021"}

@@ -52,8 +52,8 @@ def test_figures_are_byte_identical(full_report, second_full_report):
 
 
 def test_every_figure_has_its_png_the_svg_rasterised(full_report):
-    """Every figure the report ships has its PNG: its SVG rasterised, as the notebook's
-    own run writes it."""
+    """Every figure the report ships has its PNG, and that PNG is its SVG rasterised: a PNG
+    left from another drawing (a stale cache entry, a file from an earlier build) differs."""
     from borderland import output
 
     svgs = sorted((full_report.out / "figures").rglob("*.svg"))

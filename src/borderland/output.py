@@ -47,17 +47,20 @@ def figure_images(fig, formats: Iterable[str], laid_out: bool = False) -> dict[s
 
 def _svg(fig, laid_out: bool = False) -> bytes:
     """The SVG of `fig` as it is laid out now: its tight box is measured on that layout,
-    and savefig, told the box and no layout engine, does not lay it out a second time."""
+    and savefig, told the box and given no layout engine, neither lays it out again nor
+    pre-draws it (one draw per file). The figure keeps its engine afterwards."""
     import matplotlib
 
-    if not laid_out:
-        fig.draw_without_rendering()
     buf = io.BytesIO()
     engine = fig.get_layout_engine()
-    with matplotlib.rc_context(fname=STYLE):
+    # without these two, set_layout_engine(None) would pick an engine from the style
+    no_auto_layout = {"figure.constrained_layout.use": False, "figure.autolayout": False}
+    with matplotlib.rc_context(fname=STYLE, rc=no_auto_layout):
+        if not laid_out:
+            fig.draw_without_rendering()
         box = fig.get_tightbbox(fig.canvas.get_renderer()).padded(
             matplotlib.rcParams["savefig.pad_inches"])
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)
         try:
             fig.savefig(buf, format="svg", bbox_inches=box, metadata=SVG_METADATA)
         finally:
