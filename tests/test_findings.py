@@ -146,6 +146,24 @@ def test_own_counts_of_two_governments_are_summed(tmp_path):
             "together 103)") in text, text
 
 
+def test_a_count_dated_to_its_year_counts_as_said_at_the_years_end(tmp_path):
+    kg = {"claimant_type": "official", "claimant_country": "KG", "country": "KG"}
+    tj = {"claimant_type": "official", "claimant_country": "TJ", "country": "TJ"}
+    war = [{"event_id": "war", "name": "Border war", "start_date": "2022-09-14"}]
+    kyrgyz = claim(11, event_id="war", best="62", claimant="KG region",
+                   reported_on="2022-09-20", **kg)
+    day = claim(12, event_id="war", best="35", claimant="TJ MFA", reported_on="2022-09-18", **tj)
+    year = claim(13, event_id="war", best="41", claimant="TJ minister", reported_on="2022", **tj)
+    later = claim(14, event_id="war", best="40", claimant="TJ MFA", reported_on="2023-01-05",
+                  **tj)
+    tables = dataset(tmp_path / "a", claims=[kyrgyz, day, year], events=war)
+    text = findings.deadliest(_claims(tables), _events(tables), n=1)
+    assert "Tajik 41 (TJ minister, 2022), together 103" in text, text
+    tables = dataset(tmp_path / "b", claims=[kyrgyz, day, year, later], events=war)
+    text = findings.deadliest(_claims(tables), _events(tables), n=1)
+    assert "Tajik 40 (TJ MFA, 2023-01-05), together 102" in text, text
+
+
 def test_deadliest_gives_no_own_counts_when_one_government_spoke(tmp_path):
     tables = dataset(tmp_path, claims=[
         claim(10, event_id="war", best="40", claimant_country="TJ", country="TJ"),

@@ -15,8 +15,9 @@ from .wording import COUNTRY_ADJECTIVES, and_list, pretty, span, toll_text, uppe
 def deadliest(claims: pd.DataFrame, events: pd.DataFrame, *, since: int = 2010,
               n: int = 3) -> str | None:
     """The `n` deadliest episodes since `since` by `derive.highest_credible`, each with the
-    span of the like-for-like statements counting the same (side, country), and the civil
-    war's span when it is in the selection."""
+    span of the like-for-like statements counting the same (side, country), each
+    government's latest count of its own dead when two governments gave one (`_own_counts`),
+    and the civil war's span when it is in the selection."""
     killed = claims[claims["outcome"] == "killed"]
     tolls = derive.highest_credible(killed)
     if tolls.empty:
@@ -73,9 +74,14 @@ def _comparable_span(killed: pd.DataFrame, top, scopes: tuple[str, ...] = ("whol
 def _own_counts(killed: pd.DataFrame, event_id: str) -> str | None:
     """'Kyrgyz 62 (Batken health official, 2022-09-20) and Tajik 41 (Deputy Foreign
     Minister, 2022), together 103': per country, the latest like-for-like all-sides toll of
-    the event that an official of that country stated for it, with its claimant and date
-    (two figures of one day: '35 or 38', and no sum); None unless officials of two
-    countries did."""
+    the event that an official of that country stated for it, with its claimant and its date
+    as written (two figures of one date: '35 or 38', and no sum); None unless officials of
+    two countries did.
+
+    Latest means the last day the statement may have been made, then its first: a figure
+    dated only to a month or a year counts as said at that period's end (such dates mostly
+    come from later summaries), so 2022 comes after 2022-09-18 but before 2023-01-05, and
+    the reader sees the date as written."""
     own = killed[(killed["event_id"] == event_id) & (killed["party"] == "all")
                  & (killed["claimant_type"] == "official")
                  & (killed["country"] == killed["claimant_country"])]
@@ -84,7 +90,8 @@ def _own_counts(killed: pd.DataFrame, event_id: str) -> str | None:
         return None
     parts, total = [], 0.0
     for country, rows in own.groupby("country", sort=True):
-        last = rows[rows["reported_on_to"] == rows["reported_on_to"].max()]
+        when = list(zip(rows["reported_on_to"], rows["reported_on_from"], strict=True))
+        last = rows[[w == max(when) for w in when]]
         last = last.assign(_n=derive.figure(last)).sort_values(["_n", "claim_id"])
         said = dict.fromkeys(derive.stated(row) for _, row in last.iterrows())
         who = " / ".join(dict.fromkeys(last["claimant"]))
